@@ -1,0 +1,1 @@
+"""Yatou renewal map: a PostGIS-backed GIS service for demolition and renovation work."""

@@ -1,0 +1,106 @@
+"""All settings of the service, read from the environment (prefix GIS_) or a .env file.
+
+This is the only module that reads the environment. `DATABASE_URL` is honoured without the
+prefix because every PostgreSQL tool and host knows it by that name.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from gis_service.rules.levels import RiskThresholds
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Settings of the Yatou renewal map service."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GIS_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_URL", "GIS_DATABASE_URL"),
+        description="PostGIS to use. When unset, the project-owned local cluster is used "
+        "(started by `gis-service db start`). `postgresql://` URLs are used with psycopg 3.",
+    )
+    pg_data_dir: Path = Field(
+        default=PROJECT_ROOT / "var" / "pgdata",
+        description="Folder of the project-owned local PostgreSQL cluster (git-ignored).",
+    )
+    pg_port: int = Field(default=54329, description="TCP port of the local cluster on 127.0.0.1.")
+    pg_database: str = Field(default="yatou", description="Database name in the local cluster.")
+    pg_bin_dir: Path | None = Field(
+        default=None,
+        description="Folder with initdb/pg_ctl; found under /usr/lib/postgresql when unset.",
+    )
+
+    host: str = Field(default="127.0.0.1", description="Address `gis-service serve` binds.")
+    port: int = Field(default=8000, description="Port `gis-service serve` binds.")
+    public_read: bool = Field(
+        default=True, description="Reads need no token (intranet default). Writes always do."
+    )
+    max_body_bytes: int = Field(
+        default=5 * 1024 * 1024, description="Largest request body or upload accepted (413 above)."
+    )
+    service_area: tuple[float, float, float, float] = Field(
+        default=(122.30, 37.00, 122.65, 37.30),
+        description="minlon,minlat,maxlon,maxlat: every stored geometry must lie inside it.",
+    )
+    today: date | None = Field(
+        default=None,
+        description="Pin the default as-of date (for demos of the 2021 plan); today when unset.",
+    )
+
+    level_orange_days: int = Field(default=14, description="Orange when days_left ≤ this.")
+    level_yellow_days: int = Field(default=30, description="Yellow when days_left ≤ this.")
+    level_orange_lag: int = Field(default=25, description="Orange when lag ≥ this (points).")
+    level_yellow_lag: int = Field(default=10, description="Yellow when lag ≥ this (points).")
+
+    basemap: Literal["none", "osm", "tianditu", "gaode"] = Field(
+        default="none",
+        description="Basemap under the maps. `none` draws the bundled land polygon; others "
+        "need network access to their tile servers.",
+    )
+    tianditu_key: str | None = Field(default=None, description="Tianditu `tk` key.")
+    map_embed_limit: int = Field(
+        default=5000, description="Most parcels embedded in one map page or file."
+    )
+    maps_dir: Path = Field(
+        default=PROJECT_ROOT / "maps", description="Where `gis-service render` writes maps."
+    )
+    screen_refresh_seconds: int = Field(
+        default=300, description="How often the leadership screen reloads its data."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _use_psycopg3(cls, value: str | None) -> str | None:
+        """Rewrite plain postgresql:// URLs so SQLAlchemy picks psycopg 3."""
+        if value is None:
+            return None
+        for prefix in ("postgresql://", "postgres://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix) :]
+        return value
+
+    @property
+    def thresholds(self) -> RiskThresholds:
+        """The deadline-risk thresholds as the rules take them."""
+        return RiskThresholds(
+            orange_days=self.level_orange_days,
+            yellow_days=self.level_yellow_days,
+            orange_lag=self.level_orange_lag,
+            yellow_lag=self.level_yellow_lag,
+        )
+
+    def today_or(self, fallback: date) -> date:
+        """The pinned `today` setting, or the fallback (the real date)."""
+        return self.today or fallback
