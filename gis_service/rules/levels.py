@@ -76,8 +76,10 @@ def planned_progress(start_date: date | None, deadline: date | None, on: date) -
     span = (deadline - start_date).days
     if span <= 0:
         return 100 if on >= deadline else 0
-    share = (on - start_date).days / span
-    return max(0, min(100, _round_half_up(share * 100)))
+    # Integer arithmetic rounds exact halves up: 23 of 40 days is 57.5 % -> 58, where the
+    # float 23 / 40 * 100 is 57.49999999999999 and rounded to 57.
+    elapsed = (on - start_date).days
+    return max(0, min(100, (200 * elapsed + span) // (2 * span)))
 
 
 def days_left(deadline: date | None, on: date) -> int | None:
@@ -143,8 +145,3 @@ def assess(
         days_left=days_left(deadline, on),
         completed_late=completed_late(completed_on, deadline) if done else None,
     )
-
-
-def _round_half_up(value: float) -> int:
-    """Round .5 away from zero, as people do (Python's round() goes to even)."""
-    return int(value + 0.5) if value >= 0 else -int(-value + 0.5)
