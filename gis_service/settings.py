@@ -22,7 +22,11 @@ class Settings(BaseSettings):
     """Settings of the Yatou renewal map service."""
 
     model_config = SettingsConfigDict(
-        env_prefix="GIS_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="GIS_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
     )
 
     database_url: str | None = Field(
@@ -72,6 +76,10 @@ class Settings(BaseSettings):
     tianditu_key: str | None = Field(default=None, description="Tianditu `tk` key.")
     map_embed_limit: int = Field(
         default=5000, description="Most parcels embedded in one map page or file."
+    )
+    sample_data_dir: Path = Field(
+        default=PROJECT_ROOT / "data" / "geo",
+        description="Folder of the sample data that `gis-service up` loads.",
     )
     maps_dir: Path = Field(
         default=PROJECT_ROOT / "maps", description="Where `gis-service render` writes maps."

@@ -1,0 +1,144 @@
+"""The `gis-service` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from gis_service import db
+from gis_service.settings import Settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the process exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    settings = Settings()
+    try:
+        code: int = args.handler(args, settings)
+    except Exception as error:  # a command line shows the reason, not a traceback
+        from gis_service.errors import ServiceError
+
+        if not isinstance(error, ServiceError | OSError | RuntimeError):
+            raise
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="gis-service", description="Yatou subdistrict renewal map service."
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    up = commands.add_parser("up", help="database, migrations, sample data, maps, then serve")
+    up.add_argument("--no-serve", action="store_true", help="stop after rendering the maps")
+    up.set_defaults(handler=cmd_up)
+
+    database = commands.add_parser("db", help="the database: start|stop|status|upgrade")
+    database.add_argument("action", choices=["start", "stop", "status", "upgrade"])
+    database.set_defaults(handler=cmd_db)
+
+    load = commands.add_parser("load", help="load sample data (communities, parcels, history)")
+    load.add_argument("path", type=Path, help="folder with communities.geojson, parcels.geojson")
+    load.set_defaults(handler=cmd_load)
+
+    serve = commands.add_parser("serve", help="serve the API and the maps")
+    serve.add_argument("--host", default=None, help="address to bind (setting GIS_HOST)")
+    serve.add_argument("--port", type=int, default=None, help="port (setting GIS_PORT)")
+    serve.set_defaults(handler=cmd_serve)
+
+    return parser
+
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    """Start, stop, report or migrate the database."""
+    if args.action == "upgrade":
+        _ensure_database(settings)
+        engine = db.make_engine(settings)
+        db.upgrade(engine, settings)
+        print(f"database at revision {db.current_revision(engine)}")
+        engine.dispose()
+        return 0
+    if settings.database_url:
+        print("DATABASE_URL is set: the local cluster is not used.", file=sys.stderr)
+        return 0 if args.action == "status" else 2
+    from gis_service import pg_local
+
+    if args.action == "start":
+        print(f"local PostGIS running: {pg_local.start(settings)}")
+    elif args.action == "stop":
+        pg_local.stop(settings)
+        print("local PostGIS stopped")
+    else:
+        print(pg_local.status(settings))
+    return 0
+
+
+def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
+    """Load a folder of sample data in one transaction."""
+    from gis_service.loader import load_folder
+
+    engine = db.make_engine(settings)
+    with db.transaction(engine) as session:
+        report = load_folder(
+            session, args.path, today=settings.today_or(date.today()), progress=_progress("load")
+        )
+    engine.dispose()
+    print(
+        f"communities changed {report.communities_changed}; parcels created "
+        f"{report.parcels_created}, updated {report.parcels_updated}, "
+        f"unchanged {report.parcels_unchanged}"
+    )
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve the app with uvicorn."""
+    import uvicorn
+
+    from gis_service.main import create_app
+
+    host = args.host or settings.host
+    port = args.port or settings.port
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    return 0
+
+
+def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
+    """Everything for a local run: database, migrations, sample data, maps, server."""
+    _ensure_database(settings)
+    cmd_db(argparse.Namespace(action="upgrade"), settings)
+    cmd_load(argparse.Namespace(path=settings.sample_data_dir), settings)
+    if args.no_serve:
+        return 0
+    print(f"serving on http://{settings.host}:{settings.port}/map")
+    return cmd_serve(argparse.Namespace(host=None, port=None), settings)
+
+
+def _ensure_database(settings: Settings) -> None:
+    """Start the local cluster unless DATABASE_URL points elsewhere."""
+    if settings.database_url:
+        return
+    from gis_service import pg_local
+
+    pg_local.start(settings)
+
+
+def _progress(label: str) -> Callable[[int, int], None]:
+    """A progress printer for long work: one updating line on a terminal."""
+
+    def report(done: int, total: int) -> None:
+        end = "\n" if done == total else ""
+        print(f"\r{label}: {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+    return report
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,90 @@
+"""Database engine, sessions and migrations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from gis_service.settings import Settings
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def database_url(settings: Settings) -> str:
+    """The URL to use: DATABASE_URL when set, else the project-owned local cluster's."""
+    if settings.database_url:
+        return settings.database_url
+    from gis_service import pg_local  # imported late: only the local set-up needs it
+
+    return pg_local.url(settings)
+
+
+def make_engine(settings: Settings) -> Engine:
+    """A pooled engine for the configured database (nothing connects until first use)."""
+    return create_engine(database_url(settings), pool_pre_ping=True, future=True)
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Session factory whose objects stay readable after commit."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """One session in one transaction: committed on success, rolled back on any error."""
+    with make_sessionmaker(engine)() as session, session.begin():
+        yield session
+
+
+def alembic_config(url: str) -> Config:
+    """Alembic configuration pointing at the packaged migrations."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(engine: Engine, settings: Settings, revision: str = "head") -> None:
+    """Apply migrations up to a revision, then store the configured service area."""
+    with engine.begin() as conn:
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+        config = alembic_config(str(engine.url))
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+        if revision == "head":
+            sync_service_area(conn, settings)
+
+
+def downgrade(engine: Engine, revision: str = "base") -> None:
+    """Roll migrations back to a revision (base removes every table)."""
+    with engine.begin() as conn:
+        config = alembic_config(str(engine.url))
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+
+
+def sync_service_area(conn: object, settings: Settings) -> None:
+    """Write the service area of the settings into the table the geometry trigger reads."""
+    minlon, minlat, maxlon, maxlat = settings.service_area
+    conn.execute(  # type: ignore[attr-defined]
+        text(
+            "UPDATE service_area"
+            " SET geom = ST_MakeEnvelope(:minlon, :minlat, :maxlon, :maxlat, 4326)"
+        ),
+        {"minlon": minlon, "minlat": minlat, "maxlon": maxlon, "maxlat": maxlat},
+    )
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision of the database, or None before the first migration."""
+    with engine.connect() as conn:
+        exists = conn.execute(text("SELECT to_regclass('alembic_version')")).scalar()
+        if exists is None:
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()

@@ -1,0 +1,74 @@
+"""Errors of the service, each carrying its HTTP status and a client-safe sentence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ServiceError(Exception):
+    """Base error: a status, a stable code, a sentence for the client, and the field at fault."""
+
+    status: int = 400
+    code: str = "bad_request"
+
+    def __init__(self, message: str, *, field: str | None = None, **extra: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.extra = extra
+
+    def body(self) -> dict[str, Any]:
+        """The JSON body sent to the client."""
+        body: dict[str, Any] = {"error": self.code, "message": self.message}
+        if self.field is not None:
+            body["field"] = self.field
+        body.update(self.extra)
+        return body
+
+
+class NotFound(ServiceError):
+    """The named object does not exist (or was deleted)."""
+
+    status, code = 404, "not_found"
+
+
+class InvalidInput(ServiceError):
+    """A value is malformed, of the wrong type, or breaks a rule of the plan."""
+
+    status, code = 422, "invalid_input"
+
+
+class Conflict(ServiceError):
+    """The request clashes with stored data, e.g. a code that already exists."""
+
+    status, code = 409, "conflict"
+
+
+class StaleVersion(ServiceError):
+    """If-Match named a version that is no longer current."""
+
+    status, code = 412, "stale_version"
+
+
+class PreconditionRequired(ServiceError):
+    """A write came without If-Match."""
+
+    status, code = 428, "precondition_required"
+
+
+class Unauthorized(ServiceError):
+    """No token, or a token that is unknown or revoked."""
+
+    status, code = 401, "unauthorized"
+
+
+class Forbidden(ServiceError):
+    """The token's role may not do this."""
+
+    status, code = 403, "forbidden"
+
+
+class PayloadTooLarge(ServiceError):
+    """The body is larger than the configured limit."""
+
+    status, code = 413, "payload_too_large"

@@ -1,0 +1,65 @@
+"""The web application: create_app(settings) builds it; the engine lives in its lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from gis_service import db
+from gis_service.deps import SessionDep
+from gis_service.errors import ServiceError
+from gis_service.routers import parcels
+from gis_service.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application for the given settings (read from the environment when None)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = db.make_engine(settings)
+        app.state.engine = engine
+        app.state.sessionmaker = db.make_sessionmaker(engine)
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="崖头街道城市更新地图 API",
+        description="Parcels of the Yatou subdistrict renewal plan: progress, deadlines, history.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    _add_error_handlers(app)
+    app.include_router(parcels.router)
+
+    @app.get("/healthz", tags=["service"], summary="Liveness and database check")
+    def healthz(session: SessionDep) -> dict[str, str]:
+        """Answer ok when the database answers, with the PostGIS version."""
+        version = session.execute(text("SELECT postgis_lib_version()")).scalar_one()
+        return {"status": "ok", "postgis": str(version)}
+
+    return app
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """Map every error to one JSON shape: {error, message, field, ...}."""
+
+    @app.exception_handler(ServiceError)
+    async def service_error(_: Request, error: ServiceError) -> JSONResponse:
+        return JSONResponse(error.body(), status_code=error.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
+        first = error.errors()[0] if error.errors() else {}
+        where = [str(part) for part in first.get("loc", ()) if part not in ("body", "query")]
+        field = ".".join(where) or None
+        message = f"{field or 'request'}: {first.get('msg', 'invalid value')}"
+        body = {"error": "invalid_input", "message": message, "field": field}
+        return JSONResponse(body, status_code=422)

@@ -1,0 +1,11 @@
+DROP FUNCTION IF EXISTS parcel_as_of(date);
+DROP VIEW IF EXISTS parcel_current;
+DROP TYPE IF EXISTS parcel_fields;
+DROP TABLE IF EXISTS app_user;
+DROP TABLE IF EXISTS parcel_event;
+DROP FUNCTION IF EXISTS parcel_event_append_only();
+DROP TABLE IF EXISTS milestone;
+DROP TABLE IF EXISTS parcel;
+DROP FUNCTION IF EXISTS parcel_geom_in_service_area();
+DROP TABLE IF EXISTS community;
+DROP TABLE IF EXISTS service_area;

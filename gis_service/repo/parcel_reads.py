@@ -1,0 +1,105 @@
+"""Reads of parcels, current or as of a date, and of their history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from gis_service.repo.sql_files import sql_file
+
+
+@dataclass(frozen=True)
+class ParcelQuery:
+    """Filters the database applies; None switches a filter off."""
+
+    category: str | None = None
+    stage: str | None = None
+    community: str | None = None
+    code: str | None = None
+    q: str | None = None
+    deadline_from: date | None = None
+    deadline_to: date | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+
+def last_effective_date(session: Session) -> date | None:
+    """The latest effective date of any recorded change."""
+    return session.execute(text("SELECT max(effective_date) FROM parcel_event")).scalar()
+
+
+def select_parcels(
+    session: Session, query: ParcelQuery, *, as_of: date | None = None
+) -> list[dict[str, Any]]:
+    """Rows of the parcels matching the query, ordered by code, as of a date or current.
+
+    For dates on or after the last recorded change the current table is read (cheaper, and
+    the same state); before it, the state is folded from the events.
+    """
+    folded = as_of is not None and _before_last_change(session, as_of)
+    source = "parcel_as_of(:as_of)" if folded else "parcel_current"
+    minlon, minlat, maxlon, maxlat = query.bbox or (None, None, None, None)
+    params = {
+        "as_of": as_of,
+        "category": query.category,
+        "stage": query.stage,
+        "community": query.community,
+        "code": query.code,
+        "q": query.q,
+        "deadline_from": query.deadline_from,
+        "deadline_to": query.deadline_to,
+        "minlon": minlon,
+        "minlat": minlat,
+        "maxlon": maxlon,
+        "maxlat": maxlat,
+    }
+    statement = text(sql_file("parcels_select").format(source=source))
+    return [dict(row) for row in session.execute(statement, params).mappings()]
+
+
+def select_parcel(
+    session: Session, code: str, *, as_of: date | None = None
+) -> dict[str, Any] | None:
+    """One parcel by code, as of a date or current; None when it does not exist then."""
+    rows = select_parcels(session, ParcelQuery(code=code), as_of=as_of)
+    return rows[0] if rows else None
+
+
+def select_history(session: Session, code: str) -> list[dict[str, Any]]:
+    """Every event of a parcel (deleted ones included), newest first."""
+    statement = text(
+        """
+        SELECT e.id, e.action, e.field, e.old_value, e.new_value, e.effective_date,
+               e.recorded_at, e.actor, e.version
+        FROM parcel_event AS e
+        WHERE e.code = :code
+        ORDER BY e.recorded_at DESC, e.id DESC
+        """
+    )
+    return [dict(row) for row in session.execute(statement, {"code": code}).mappings()]
+
+
+def select_last_changes(
+    session: Session, *, as_of: date | None = None
+) -> dict[str, dict[str, Any]]:
+    """The latest update event (field, effective date, actor) of every parcel, by code."""
+    statement = text(
+        """
+        SELECT DISTINCT ON (e.code) e.code, e.field, e.effective_date, e.actor
+        FROM parcel_event AS e
+        WHERE e.action = 'update'
+          AND (CAST(:as_of AS date) IS NULL OR e.effective_date <= :as_of)
+        ORDER BY e.code, e.effective_date DESC, e.id DESC
+        """
+    )
+    rows = session.execute(statement, {"as_of": as_of}).mappings()
+    return {row["code"]: dict(row) for row in rows}
+
+
+def _before_last_change(session: Session, as_of: date) -> bool:
+    """Whether a date lies before the latest effective date of any change."""
+    last = last_effective_date(session)
+    return last is not None and as_of < last
