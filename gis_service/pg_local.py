@@ -147,22 +147,27 @@ def _postgis_control(bin_dir: Path) -> Path:
     return Path(share) / "extension" / "postgis.control"
 
 
-def _postgis_package(bin_dir: Path | None) -> str:
-    """Debian package name of PostGIS 3 for the installed (or default 15) major."""
-    return f"postgresql-{_major(bin_dir) if bin_dir else 15}-postgis-3"
+def _apt_default_major() -> int:
+    """Major the `postgresql` metapackage installs (15 on Debian 12, 16 on Ubuntu 24.04)."""
+    if shutil.which("apt-cache") is None:
+        return 15
+    done = subprocess.run(
+        ["apt-cache", "depends", "postgresql"], capture_output=True, text=True, check=False
+    )
+    found = re.search(r"Depends: postgresql-(\d+)\s", done.stdout + "\n")
+    return int(found.group(1)) if found else 15
 
 
-def _apt_install(packages: list[str]) -> None:
-    """apt-get update + install, output shown so the user sees progress."""
+def _apt(cmd: list[str]) -> None:
+    """Run an apt-get command with its output shown, so the user sees the progress."""
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", *packages]):
-        print(f"pg_local: running {' '.join(cmd)}", file=sys.stderr, flush=True)
-        if subprocess.run(cmd, env=env, check=False).returncode != 0:
-            raise LocalPostgresError(f"{' '.join(cmd)} failed; see its output above.")
+    print(f"pg_local: running {' '.join(cmd)}", file=sys.stderr, flush=True)
+    if subprocess.run(cmd, env=env, check=False).returncode != 0:
+        raise LocalPostgresError(f"{' '.join(cmd)} failed; see its output above.")
 
 
-def _install_or_explain(packages: list[str]) -> None:
-    """Install packages with apt when root on Debian/Ubuntu, else raise the command to run."""
+def _can_apt_install(packages: list[str]) -> None:
+    """Return when we may install with apt (root on Debian/Ubuntu); else raise what to run."""
     command = f"sudo apt-get update && sudo apt-get install -y {' '.join(packages)}"
     if shutil.which("apt-get") is None:
         raise LocalPostgresError(
@@ -171,20 +176,35 @@ def _install_or_explain(packages: list[str]) -> None:
         )
     if not _is_root():
         raise LocalPostgresError(command)
-    _apt_install(packages)
+
+
+def _install_server() -> None:
+    """Install PostgreSQL and the PostGIS 3 of the same major with apt."""
+    _can_apt_install(["postgresql", f"postgresql-{_apt_default_major()}-postgis-3"])
+    _apt(["apt-get", "update"])
+    # Asked after the update: the `postgresql` metapackage decides the major, PostGIS must match.
+    postgis = f"postgresql-{_apt_default_major()}-postgis-3"
+    _apt(["apt-get", "install", "-y", "postgresql", postgis])
+
+
+def _install_postgis(bin_dir: Path) -> None:
+    """Install the PostGIS 3 package matching the PostgreSQL of bin_dir with apt."""
+    package = f"postgresql-{_major(bin_dir)}-postgis-3"
+    _can_apt_install([package])
+    _apt(["apt-get", "update"])
+    _apt(["apt-get", "install", "-y", package])
 
 
 def ensure_installed(settings: Settings) -> Path:
     """Find PostgreSQL's bin folder and PostGIS, installing them with apt when root."""
     bin_dir = _find_bin_dir(settings)
     if bin_dir is None:
-        # The `postgresql` metapackage picks the distribution's major; PostGIS must match it.
-        _install_or_explain(["postgresql", _postgis_package(None)])
+        _install_server()
         bin_dir = _find_bin_dir(settings)
         if bin_dir is None:
             raise LocalPostgresError(f"PostgreSQL installed but no {PG_ROOT}/NN/bin/pg_ctl found.")
     if not _postgis_control(bin_dir).exists():
-        _install_or_explain([_postgis_package(bin_dir)])
+        _install_postgis(bin_dir)
         if not _postgis_control(bin_dir).exists():
             raise LocalPostgresError(f"PostGIS not found at {_postgis_control(bin_dir)}.")
     return bin_dir

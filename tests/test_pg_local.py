@@ -68,6 +68,19 @@ def test_a_wrong_bin_dir_is_named(tmp_path: Path) -> None:
         pg_local.ensure_installed(settings)
 
 
+def test_without_root_the_error_is_the_install_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    major = pg_local._major(pg_local.ensure_installed(Settings()))
+    # PostGIS looks missing and we are not root: nothing is installed, the command is the error.
+    monkeypatch.setattr(pg_local, "_is_root", lambda: False)
+    monkeypatch.setattr(pg_local, "_postgis_control", lambda bin_dir: tmp_path / "missing")
+    with pytest.raises(pg_local.LocalPostgresError) as raised:
+        pg_local.ensure_installed(Settings())
+    expected = f"sudo apt-get update && sudo apt-get install -y postgresql-{major}-postgis-3"
+    assert str(raised.value) == expected
+
+
 def test_ensure_installed_finds_postgres_and_postgis() -> None:
     bin_dir = pg_local.ensure_installed(Settings())
     assert (bin_dir / "pg_ctl").exists()
