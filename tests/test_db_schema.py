@@ -154,7 +154,8 @@ def test_geometry_column_is_multipolygon_4326(session: Session) -> None:
     with pytest.raises(DBAPIError), session.begin_nested():
         session.execute(
             text(
-                "UPDATE parcel SET geom = ST_SetSRID(ST_MakePoint(122.45, 37.15), 4326) WHERE id = :id"
+                "UPDATE parcel SET geom = ST_SetSRID(ST_MakePoint(122.45, 37.15), 4326)"
+                " WHERE id = :id"
             ),
             {"id": parcel_id},
         )
