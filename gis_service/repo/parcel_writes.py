@@ -77,6 +77,7 @@ def update_parcel(
     version check: the second waits, then sees the new version and gets StaleVersion.
     """
     parcel_id, version = _lock(session, code, expected_version)
+    _check_in_order(session, parcel_id, effective_date)
     before = _stored_fields(session, parcel_id)
     columns = [f for f in COLUMN_FIELDS if f in changes]
     _write_columns(session, parcel_id, columns, changes, changes.get("geometry"))
@@ -115,6 +116,7 @@ def delete_parcel(
 ) -> None:
     """Soft-delete a parcel: it leaves current views; its history stays."""
     parcel_id, version = _lock(session, code, expected_version)
+    _check_in_order(session, parcel_id, effective_date)
     session.execute(
         text(
             "UPDATE parcel SET deleted_at = now(), deleted_by = :actor, version = :version"
@@ -145,6 +147,24 @@ def _lock(session: Session, code: str, expected_version: int | None) -> tuple[in
             current_version=row.version,
         )
     return int(row.id), int(row.version)
+
+
+def _check_in_order(session: Session, parcel_id: int, effective_date: date) -> None:
+    """Refuse a change dated before the parcel's latest recorded change.
+
+    Facts are recorded in the order they became true, so the current row always equals the
+    fold of the events and every "as of" view agrees with it (docs/data-model.md).
+    """
+    latest = session.execute(
+        text("SELECT max(effective_date) FROM parcel_event WHERE parcel_id = :id"),
+        {"id": parcel_id},
+    ).scalar()
+    if latest is not None and effective_date < latest:
+        raise InvalidInput(
+            f"effective_date {effective_date.isoformat()} is before this parcel's latest "
+            f"recorded change ({latest.isoformat()}); record facts in the order they happened",
+            field="effective_date",
+        )
 
 
 def _write_columns(
