@@ -1,0 +1,487 @@
+/*
+ * Yatou renewal map: the planners' map behaviour (issue 5).
+ *
+ * Every value from the database is written with textContent or new Option(text): never
+ * innerHTML, never a Leaflet popup/tooltip string (Leaflet parses strings as HTML). Colours,
+ * labels and counts come from the Python side (gis_service.maps), so there is one definition.
+ */
+(function (global) {
+  'use strict';
+
+  var WINDOWS = [
+    ['', '全部期限'],
+    ['month', '本月到期'],
+    ['quarter', '本季度到期'],
+    ['overdue', '已逾期']
+  ];
+  var BASE_STYLE = { color: '#37474f', weight: 1, opacity: 0.9, fillOpacity: 0.75 };
+
+  /* ---------- small DOM helpers ---------- */
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function append(parent, children) {
+    children.forEach(function (child) { if (child) parent.appendChild(child); });
+    return parent;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  function fillTemplate(template, key, value) {
+    // split/join, not String.replace: replace() would interpret "$&" etc. in the value.
+    return template.split('{' + key + '}').join(encodeURIComponent(value));
+  }
+
+  function indexBy(list, key) {
+    var out = {};
+    list.forEach(function (item) { out[item[key]] = item; });
+    return out;
+  }
+
+  function control(position, build) {
+    var Ctl = L.Control.extend({
+      onAdd: function () {
+        var box = build();
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      }
+    });
+    return new Ctl({ position: position });
+  }
+
+  /* ---------- colours and labels ---------- */
+
+  function classKey(state, p) {
+    return state.colour === 'stage' ? p.category + '/' + p.stage : (p.level || 'grey');
+  }
+
+  function classesOf(state) {
+    return state.colour === 'stage' ? state.data.stages : state.data.levels;
+  }
+
+  function colourOf(state, p) {
+    var index = state.colour === 'stage' ? state.stageIndex : state.levelIndex;
+    var found = index[classKey(state, p)];
+    return found ? found.colour : '#9e9e9e';
+  }
+
+  function levelLabel(state, p) {
+    var found = state.levelIndex[p.level || 'grey'];
+    return found ? found.label : '';
+  }
+
+  function stageLabel(state, p) {
+    var labels = state.data.stage_labels[p.category] || {};
+    return labels[p.stage] || p.stage || '';
+  }
+
+  function categoryLabel(state, key) {
+    var found = state.categoryIndex[key];
+    return found ? found.label : key;
+  }
+
+  /* ---------- popup and tooltip ---------- */
+
+  function tooltipContent(state, p) {
+    var box = el('div', 'yatou-tooltip');
+    return append(box, [el('strong', null, p.name), el('span', 'yt-level', levelLabel(state, p))]);
+  }
+
+  function factRow(label, value) {
+    if (value === null || value === undefined || value === '') return null;
+    var row = el('tr');
+    return append(row, [el('th', null, label), el('td', null, value)]);
+  }
+
+  function progressBar(p) {
+    var wrap = el('div', 'yp-progress');
+    var bar = el('div', 'yp-bar');
+    var fill = el('div', 'yp-fill');
+    fill.style.width = Math.max(0, Math.min(100, p.progress || 0)) + '%';
+    bar.appendChild(fill);
+    var text = '进度 ' + (p.progress === null ? '—' : p.progress + '%');
+    if (p.planned_progress !== null) {
+      var mark = el('div', 'yp-plan');
+      mark.style.left = Math.max(0, Math.min(100, p.planned_progress)) + '%';
+      mark.title = '计划进度 ' + p.planned_progress + '%';
+      bar.appendChild(mark);
+      text += '（计划 ' + p.planned_progress + '%）';
+    }
+    return append(wrap, [bar, el('div', 'yp-progress-text', text)]);
+  }
+
+  function deadlineRow(p) {
+    var td = el('td');
+    append(td, [document.createTextNode(p.deadline || '无')]);
+    var cls = p.days_left !== null && p.days_left < 0 && p.level !== 'green' ? 'yp-overdue' : 'yp-left';
+    td.appendChild(el('span', cls, p.deadline_text));
+    if (p.completed_on) td.appendChild(el('span', 'yp-done', '完成于 ' + p.completed_on));
+    if (p.completed_late) td.appendChild(el('span', 'yp-late', '逾期完成'));
+    return append(el('tr'), [el('th', null, '期限'), td]);
+  }
+
+  function milestoneTable(p) {
+    if (!p.milestones.length) return null;
+    var table = el('table', 'yp-milestones');
+    var head = append(el('tr'), [el('th', null, '节点'), el('th', null, '计划'), el('th', null, '完成')]);
+    table.appendChild(head);
+    p.milestones.forEach(function (m) {
+      var done = el('td', m.done_on ? 'yp-ms-done' : 'yp-ms-open', m.done_on || '未完成');
+      table.appendChild(append(el('tr'), [el('td', null, m.name), el('td', null, m.due_date || '—'), done]));
+    });
+    return table;
+  }
+
+  function lastChange(state, p) {
+    var c = p.last_change;
+    if (!c) return null;
+    var field = state.data.field_labels[c.field] || c.field || '';
+    var parts = [field, c.effective_date, c.actor].filter(function (x) { return x; });
+    return el('div', 'yp-change', '最近变更：' + parts.join(' · '));
+  }
+
+  function historyLink(state, p) {
+    if (!state.data.history_url || !p.code) return null;
+    var a = el('a', 'yp-history', '查看变更历史');
+    a.href = fillTemplate(state.data.history_url, 'code', p.code);
+    a.target = '_blank';
+    a.rel = 'noopener';
+    return a;
+  }
+
+  function popupContent(state, p) {
+    var box = el('div', 'yatou-popup');
+    var head = append(el('div', 'yp-head'), [el('strong', 'yp-name', p.name), el('span', 'yp-code', p.code)]);
+    var badge = el('span', 'yp-badge', levelLabel(state, p));
+    badge.style.background = state.levelIndex[p.level || 'grey'] ? state.levelIndex[p.level || 'grey'].colour : '#9e9e9e';
+    var facts = append(el('table', 'yp-facts'), [
+      factRow('类别', categoryLabel(state, p.category)),
+      factRow('阶段', stageLabel(state, p)),
+      deadlineRow(p),
+      factRow('责任单位', p.responsible_unit),
+      factRow('社区', p.community)
+    ]);
+    var flags = append(el('div', 'yp-flags'), [badge, p.illustrative ? el('span', 'yp-illustrative', '示意数据') : null]);
+    return append(box, [head, flags, progressBar(p), facts, milestoneTable(p), lastChange(state, p), historyLink(state, p)]);
+  }
+
+  /* ---------- layers ---------- */
+
+  function styleOf(state, p) {
+    return L.extend({}, BASE_STYLE, { fillColor: colourOf(state, p) });
+  }
+
+  function parcelLayer(state, p) {
+    var feature = { type: 'Feature', properties: {}, geometry: p.geometry };
+    var layer = L.GeoJSON.geometryToLayer(feature, {
+      pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 7 }); }
+    });
+    layer.setStyle(styleOf(state, p));
+    layer.bindTooltip(function () { return tooltipContent(state, p); }, { sticky: true });
+    layer.bindPopup(function () { return popupContent(state, p); }, { minWidth: 260, maxWidth: 360 });
+    return layer;
+  }
+
+  function drawParcels(state) {
+    state.entries = [];
+    state.data.parcels.forEach(function (p) {
+      var group = state.layers[p.category];
+      if (!group || !p.geometry) return;
+      state.entries.push({ p: p, group: group, layer: parcelLayer(state, p), shown: false });
+    });
+  }
+
+  function labelled(layer, name, className) {
+    if (name) {
+      layer.bindTooltip(el('span', null, name), { permanent: true, direction: 'center', className: className });
+    }
+    return layer;
+  }
+
+  function drawCommunities(state) {
+    var style = { color: state.data.community_outline, weight: 1.5, dashArray: '5 4', fill: false, interactive: false };
+    state.data.community_shapes.forEach(function (c) {
+      if (!c.geometry) return;
+      state.layers.communities.addLayer(labelled(L.geoJSON(c.geometry, { style: style, interactive: false }), c.name, 'yatou-community-label'));
+    });
+  }
+
+  function drawBase(state) {
+    if (!state.layers.base) return;
+    state.map.getContainer().classList.add('yatou-light-base');
+    var land = { stroke: false, fillColor: '#f5f2ea', fillOpacity: 1, interactive: false };
+    var road = { color: '#d9a441', weight: 4, opacity: 0.9, interactive: false };
+    state.data.land.forEach(function (f) {
+      if (f.geometry) state.layers.base.addLayer(L.geoJSON(f.geometry, { style: land, interactive: false }));
+    });
+    state.data.avenue.forEach(function (f) {
+      if (!f.geometry) return;
+      var line = L.geoJSON(f.geometry, { style: road, interactive: false });
+      state.layers.base.addLayer(labelled(line, f.name || '成山大道', 'yatou-road-label'));
+    });
+  }
+
+  /* ---------- filters and counts ---------- */
+
+  function passes(state, p) {
+    var f = state.filters;
+    if (f.category && p.category !== f.category) return false;
+    if (f.community && p.community !== f.community) return false;
+    if (f.level && (p.level || 'grey') !== f.level) return false;
+    if (f.window && p.windows.indexOf(f.window) < 0) return false;
+    return true;
+  }
+
+  function applyFilters(state) {
+    var byGroup = new Map();
+    state.entries.forEach(function (e) {
+      var want = passes(state, e.p);
+      if (want === e.shown) return;
+      e.shown = want;
+      if (!byGroup.has(e.group)) byGroup.set(e.group, { add: [], remove: [] });
+      byGroup.get(e.group)[want ? 'add' : 'remove'].push(e.layer);
+    });
+    byGroup.forEach(function (change, group) {
+      // Marker clusters re-cluster once per batch; feature groups take the layers one by one.
+      if (group.addLayers) { group.removeLayers(change.remove); group.addLayers(change.add); }
+      else { change.remove.forEach(function (l) { group.removeLayer(l); }); change.add.forEach(function (l) { group.addLayer(l); }); }
+    });
+    updateLegend(state);
+  }
+
+  function visibleEntries(state) {
+    return state.entries.filter(function (e) { return e.shown && state.map.hasLayer(e.group); });
+  }
+
+  function currentCounts(state) {
+    var counts = {};
+    visibleEntries(state).forEach(function (e) {
+      var key = classKey(state, e.p);
+      counts[key] = (counts[key] || 0) + 1;
+    });
+    return counts;
+  }
+
+  /* ---------- controls ---------- */
+
+  function titleBar(state) {
+    var d = state.data;
+    var bar = el('div', 'yatou-titlebar');
+    bar.appendChild(el('h1', null, d.title));
+    var asOf = el('label', 'yb-asof', '截至 ');
+    if (d.date_picker_url) {
+      var input = el('input');
+      input.type = 'date';
+      input.value = d.as_of;
+      input.setAttribute('aria-label', '选择日期');
+      input.addEventListener('change', function () { goToDate(d.date_picker_url, input.value); });
+      asOf.appendChild(input);
+    } else {
+      asOf.appendChild(el('span', null, d.as_of_text));
+    }
+    append(bar, [asOf, d.data_changed_at ? el('span', 'yb-changed', '数据更新于 ' + d.data_changed_at) : null]);
+    if (d.parcels.some(function (p) { return p.illustrative; })) bar.appendChild(el('span', 'yb-illustrative', '示意数据'));
+    L.DomEvent.disableClickPropagation(bar);
+    state.map.getContainer().appendChild(bar);
+  }
+
+  function goToDate(template, value) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return;
+    if (template.charAt(0) === '?') {
+      // Live page: keep the other query parameters (colour, category, community).
+      var params = new URLSearchParams(global.location.search);
+      new URLSearchParams(fillTemplate(template.slice(1), 'as_of', value)).forEach(function (v, k) { params.set(k, v); });
+      global.location.search = '?' + params.toString();
+    } else {
+      global.location.href = fillTemplate(template, 'as_of', value);
+    }
+  }
+
+  function select(name, label, options, state) {
+    var box = el('label', 'yf-field', label);
+    var sel = el('select');
+    sel.name = name;
+    options.forEach(function (o) { sel.appendChild(new Option(o[1], o[0])); });
+    sel.addEventListener('change', function () { state.filters[name] = sel.value; applyFilters(state); });
+    state.selects[name] = sel;
+    return append(box, [sel]);
+  }
+
+  function communityNames(state) {
+    var names = {};
+    state.data.community_shapes.forEach(function (c) { if (c.name) names[c.name] = true; });
+    state.data.parcels.forEach(function (p) { if (p.community) names[p.community] = true; });
+    return Object.keys(names).sort(function (a, b) { return a.localeCompare(b, 'zh-CN'); });
+  }
+
+  function filterPanel(state) {
+    var box = el('div', 'yatou-panel yatou-filters');
+    box.appendChild(el('div', 'yatou-panel-title', '筛选'));
+    var all = function (text) { return [['', text]]; };
+    append(box, [
+      select('category', '类别', all('全部类别').concat(state.data.categories.map(function (c) { return [c.key, c.label]; })), state),
+      select('community', '社区', all('全部社区').concat(communityNames(state).map(function (n) { return [n, n]; })), state),
+      select('level', '等级', all('全部等级').concat(state.data.levels.map(function (c) { return [c.key, c.label]; })), state),
+      select('window', '期限', WINDOWS, state)
+    ]);
+    var reset = el('button', 'yf-reset', '重置');
+    reset.type = 'button';
+    reset.addEventListener('click', function () { resetFilters(state); });
+    return append(box, [reset]);
+  }
+
+  function resetFilters(state) {
+    Object.keys(state.filters).forEach(function (k) { state.filters[k] = ''; state.selects[k].value = ''; });
+    applyFilters(state);
+  }
+
+  function searchBox(state) {
+    var box = el('div', 'yatou-panel yatou-search');
+    var input = el('input');
+    input.type = 'search';
+    input.placeholder = '按名称或编号搜索';
+    input.setAttribute('aria-label', '搜索地块');
+    var list = el('ul', 'ys-results');
+    input.addEventListener('input', function () { showMatches(state, input.value, list); });
+    input.addEventListener('keydown', function (ev) {
+      if (ev.key === 'Enter' && list.firstChild) list.firstChild.firstChild.click();
+    });
+    return append(box, [input, list]);
+  }
+
+  function showMatches(state, query, list) {
+    clear(list);
+    var q = query.trim().toLowerCase();
+    if (!q) return;
+    state.entries.filter(function (e) {
+      return (e.p.name || '').toLowerCase().indexOf(q) >= 0 || (e.p.code || '').toLowerCase().indexOf(q) >= 0;
+    }).slice(0, 10).forEach(function (e) {
+      var button = el('button', 'ys-hit', e.p.name);
+      button.type = 'button';
+      button.appendChild(el('span', 'ys-cat', categoryLabel(state, e.p.category)));
+      button.addEventListener('click', function () { clear(list); focusEntry(state, e); });
+      list.appendChild(append(el('li'), [button]));
+    });
+    if (!list.firstChild) list.appendChild(el('li', 'ys-none', '无匹配地块'));
+  }
+
+  function focusEntry(state, e) {
+    if (!e.shown) resetFilters(state);
+    if (!state.map.hasLayer(e.group)) state.map.addLayer(e.group);
+    if (e.group.zoomToShowLayer) {
+      e.group.zoomToShowLayer(e.layer, function () { e.layer.openPopup(); });
+      return;
+    }
+    var bounds = e.layer.getBounds ? e.layer.getBounds() : L.latLngBounds([e.layer.getLatLng()]);
+    state.map.fitBounds(bounds, { maxZoom: 17, padding: [40, 40] });
+    e.layer.openPopup();
+  }
+
+  function legendPanel(state) {
+    var box = el('div', 'yatou-panel yatou-legend');
+    box.appendChild(el('div', 'yatou-panel-title', '图例'));
+    var sw = el('div', 'yl-switch');
+    [['level', '按风险等级'], ['stage', '按进度阶段']].forEach(function (o) {
+      var label = el('label');
+      var radio = el('input');
+      radio.type = 'radio';
+      radio.name = 'yatou-colour';
+      radio.value = o[0];
+      radio.checked = state.colour === o[0];
+      radio.addEventListener('change', function () { setColour(state, o[0]); });
+      sw.appendChild(append(label, [radio, document.createTextNode(o[1])]));
+    });
+    state.legendRows = el('div', 'yl-rows');
+    state.legendTotal = el('div', 'yl-total');
+    append(box, [sw, state.legendRows, state.legendTotal]);
+    if (state.data.mode === 'points') {
+      box.appendChild(el('div', 'yl-note', '地块超过 ' + state.data.embed_limit + ' 个：仅显示各地块的位置点（聚合），不显示范围'));
+    }
+    return box;
+  }
+
+  function updateLegend(state) {
+    if (!state.legendRows) return;
+    var counts = currentCounts(state);
+    clear(state.legendRows);
+    var group = null;
+    classesOf(state).forEach(function (c) {
+      if (c.group && c.group !== group) { group = c.group; state.legendRows.appendChild(el('div', 'yl-group', group)); }
+      var row = el('div', 'yl-row');
+      row.setAttribute('data-key', c.key);
+      var swatch = el('span', 'yl-swatch');
+      swatch.style.background = c.colour;
+      append(row, [swatch, el('span', 'yl-label', c.label), el('span', 'yl-count', counts[c.key] || 0)]);
+      state.legendRows.appendChild(row);
+    });
+    var total = visibleEntries(state).length;
+    state.legendTotal.textContent = '显示 ' + total + ' / 共 ' + state.entries.length + ' 个地块';
+  }
+
+  function setColour(state, colour) {
+    state.colour = colour === 'stage' ? 'stage' : 'level';
+    state.entries.forEach(function (e) { e.layer.setStyle({ fillColor: colourOf(state, e.p) }); });
+    updateLegend(state);
+  }
+
+  function fitToData(state) {
+    var bounds = L.latLngBounds([]);
+    state.entries.forEach(function (e) {
+      bounds.extend(e.layer.getBounds ? e.layer.getBounds() : e.layer.getLatLng());
+    });
+    if (!bounds.isValid()) bounds = state.layers.communities.getBounds();
+    if (bounds.isValid()) state.map.fitBounds(bounds, { padding: [30, 30] });
+  }
+
+  /* ---------- entry point ---------- */
+
+  function publicApi(state) {
+    return {
+      counts: function () { return currentCounts(state); },
+      setColour: function (c) { setColour(state, c); },
+      setFilter: function (name, value) { state.filters[name] = value || ''; state.selects[name].value = value || ''; applyFilters(state); },
+      visibleCodes: function () { return visibleEntries(state).map(function (e) { return e.p.code; }); },
+      openParcel: function (code) {
+        var e = state.entries.filter(function (x) { return x.p.code === code; })[0];
+        if (e) focusEntry(state, e);
+        return !!e;
+      }
+    };
+  }
+
+  function init(map, layers, data) {
+    var state = {
+      map: map, layers: layers, data: data, colour: data.colour, selects: {},
+      filters: { category: '', community: '', level: '', window: '' },
+      levelIndex: indexBy(data.levels, 'key'),
+      stageIndex: indexBy(data.stages, 'key'),
+      categoryIndex: indexBy(data.categories, 'key')
+    };
+    map.getContainer().classList.add('yatou-map');
+    if (map.attributionControl) map.attributionControl.setPrefix('Leaflet');  // no outside link
+    L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
+    drawBase(state);
+    drawCommunities(state);
+    drawParcels(state);
+    titleBar(state);
+    control('topleft', function () { return searchBox(state); }).addTo(map);
+    control('topleft', function () { return filterPanel(state); }).addTo(map);
+    control('bottomright', function () { return legendPanel(state); }).addTo(map);
+    map.on('overlayadd overlayremove', function () { updateLegend(state); });
+    applyFilters(state);
+    fitToData(state);
+    var api = publicApi(state);
+    global.YatouPlanner.current = api;
+    return api;
+  }
+
+  global.YatouPlanner = { init: init };
+})(window);
