@@ -13,7 +13,7 @@ from sqlalchemy import text
 from gis_service import db
 from gis_service.deps import SessionDep
 from gis_service.errors import ServiceError
-from gis_service.routers import parcels
+from gis_service.routers import kpis, parcels
 from gis_service.settings import Settings
 
 
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     _add_error_handlers(app)
     app.include_router(parcels.router)
+    app.include_router(kpis.router)
 
     @app.get("/healthz", tags=["service"], summary="Liveness and database check")
     def healthz(session: SessionDep) -> dict[str, str]:
