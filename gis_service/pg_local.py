@@ -367,7 +367,11 @@ def _pg_ctl(settings: Settings, bin_dir: Path, *args: str | Path) -> None:
 def start(settings: Settings) -> str:
     """Install if needed, initdb on first use, start, ensure the database; return its URL."""
     bin_dir = ensure_installed(settings)
-    _prepare_paths(settings)
+    try:
+        _prepare_paths(settings)
+    except PermissionError as exc:
+        # E.g. a cluster made by root, now started by a normal user: say which file and why.
+        raise LocalPostgresError(f"cannot prepare the local cluster's folders: {exc}") from exc
     if not _is_initialised(settings):
         _initdb(settings, bin_dir)
     _check_major(settings, bin_dir)
