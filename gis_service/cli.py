@@ -131,11 +131,15 @@ def _ensure_database(settings: Settings) -> None:
 
 
 def _progress(label: str) -> Callable[[int, int], None]:
-    """A progress printer for long work: one updating line on a terminal."""
+    """A progress printer for long work: one updating line on a terminal, quarters in a log."""
+    interactive = sys.stderr.isatty()
 
     def report(done: int, total: int) -> None:
-        end = "\n" if done == total else ""
-        print(f"\r{label}: {done}/{total}", end=end, file=sys.stderr, flush=True)
+        if interactive:
+            end = "\n" if done == total else ""
+            print(f"\r{label}: {done}/{total}", end=end, file=sys.stderr, flush=True)
+        elif done == total or done * 4 // total != (done - 1) * 4 // total:
+            print(f"{label}: {done}/{total}", file=sys.stderr, flush=True)
 
     return report
 

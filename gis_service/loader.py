@@ -148,7 +148,11 @@ def _rounded(coords: Any) -> Any:
 
 def _python_values(changes: dict[str, Any]) -> dict[str, Any]:
     """File values (ISO dates) as the Python values the data-access module binds."""
-    return {f: v if f == "geometry" else from_json_value(f, v) for f, v in changes.items()}
+    return {
+        f: v if f == "geometry" else from_json_value(f, v)
+        for f, v in changes.items()
+        if f in FIELD_KINDS  # `code` names the parcel; it is not a change
+    }
 
 
 def _features(path: Path) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
--- Parcels of a source relation (parcel_current, or parcel_as_of(:as_of)), filtered.
+-- Parcels of a source relation (the current view, or the fold as of a date), filtered.
 -- Every filter is optional: a NULL parameter switches it off.
 SELECT p.id, p.code, p.name, p.category, p.stage, p.progress, p.start_date, p.deadline,
        p.completed_on, p.community, p.responsible_unit, p.responsible_person,
