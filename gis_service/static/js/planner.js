@@ -443,14 +443,27 @@
 
   /* ---------- entry point ---------- */
 
+  function entryOf(state, code) {
+    return state.entries.filter(function (x) { return x.p.code === code; })[0];
+  }
+
   function publicApi(state) {
     return {
       counts: function () { return currentCounts(state); },
       setColour: function (c) { setColour(state, c); },
       setFilter: function (name, value) { state.filters[name] = value || ''; state.selects[name].value = value || ''; applyFilters(state); },
       visibleCodes: function () { return visibleEntries(state).map(function (e) { return e.p.code; }); },
+      pixelOf: function (code) {
+        // Page coordinates of a point inside the parcel (for browser tests and other scripts).
+        var e = entryOf(state, code);
+        if (!e) return null;
+        var ll = e.layer.getLatLng ? e.layer.getLatLng() : e.layer.getCenter();
+        var pt = state.map.latLngToContainerPoint(ll);
+        var box = state.map.getContainer().getBoundingClientRect();
+        return { x: box.left + pt.x, y: box.top + pt.y };
+      },
       openParcel: function (code) {
-        var e = state.entries.filter(function (x) { return x.p.code === code; })[0];
+        var e = entryOf(state, code);
         if (e) focusEntry(state, e);
         return !!e;
       }
