@@ -35,3 +35,17 @@ def settings_markdown() -> str:
     for field, info in Settings.model_fields.items():
         rows.append(f"| `{env_name(field)}` | {default_text(field)} | {info.description} |")
     return "\n".join(rows) + "\n"
+
+
+def readme_with_table(readme: str) -> str:
+    """The README text with the generated table between its settings markers."""
+    begin, end = "<!-- settings:begin -->\n", "<!-- settings:end -->"
+    head, _, rest = readme.partition(begin)
+    _, _, tail = rest.partition(end)
+    return head + begin + settings_markdown() + end + tail
+
+
+if __name__ == "__main__":
+    readme = PROJECT_ROOT / "README.md"
+    readme.write_text(readme_with_table(readme.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"wrote the settings table into {readme}")
