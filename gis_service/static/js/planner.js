@@ -438,7 +438,7 @@
       bounds.extend(e.layer.getBounds ? e.layer.getBounds() : e.layer.getLatLng());
     });
     if (!bounds.isValid()) bounds = state.layers.communities.getBounds();
-    if (bounds.isValid()) state.map.fitBounds(bounds, { padding: [30, 30] });
+    if (bounds.isValid()) state.map.fitBounds(bounds, { padding: [30, 30], animate: false });
   }
 
   /* ---------- entry point ---------- */
