@@ -46,7 +46,7 @@ def create_parcel(
         "actor": actor,
         "geometry": json.dumps(values["geometry"]),
     }
-    parcel_id = _guarded(
+    parcel_id: int = _guarded(
         session,
         lambda: session.execute(
             text(f"INSERT INTO parcel ({names}) VALUES ({binds}) RETURNING id"), params
