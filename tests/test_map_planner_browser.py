@@ -111,3 +111,20 @@ def test_xss_payloads_stay_text(page: tuple[Page, Recorder]) -> None:
     assert XSS_NAMES[0] in tab.locator(".ys-results").inner_text()
     assert tab.locator(".leaflet-container img[src=x]").count() == 0
     assert rec.dialogs == [] and rec.errors == []
+
+
+def test_above_the_limit_points_open_and_focus(tmp_path: Path) -> None:
+    path = tmp_path / "points.html"
+    write_standalone(sample_map(embed_limit=5), path)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        tab = browser.new_page(viewport={"width": 1400, "height": 900})
+        rec = Recorder(tab)
+        tab.goto(path.as_uri())
+        tab.wait_for_function("window.YatouPlanner && YatouPlanner.current")
+        assert "仅显示各地块的位置点" in tab.locator(".yl-note").inner_text()
+        tab.evaluate("YatouPlanner.current.openParcel('T-07')")
+        assert "测试地块7" in tab.locator(".leaflet-popup-content").inner_text()
+        assert rec.errors == [] and rec.dialogs == []
+        assert [u for u in rec.requests if u != path.as_uri() and not u.startswith("data:")] == []
+        browser.close()

@@ -103,6 +103,7 @@ def _empty_map(title: str) -> folium.Map:
         prefer_canvas=True,  # thousands of polygons draw far faster on one canvas than as SVG
         zoom_control="topleft",
     )
+    m.options["max_zoom"] = 19  # Leaflet.markercluster needs the map's maxZoom; 19 ≈ 0.3 m/px
     m.get_root().title = html.escape(title)
     return m
 

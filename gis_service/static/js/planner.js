@@ -376,13 +376,21 @@
   function focusEntry(state, e) {
     if (!e.shown) resetFilters(state);
     if (!state.map.hasLayer(e.group)) state.map.addLayer(e.group);
-    if (e.group.zoomToShowLayer) {
-      e.group.zoomToShowLayer(e.layer, function () { e.layer.openPopup(); });
-      return;
-    }
+    if (e.group.getVisibleParent) { focusPoint(state, e); return; }
     var bounds = e.layer.getBounds ? e.layer.getBounds() : L.latLngBounds([e.layer.getLatLng()]);
     state.map.fitBounds(bounds, { maxZoom: 17, padding: [40, 40] });
     e.layer.openPopup();
+  }
+
+  function focusPoint(state, e) {
+    // Clustered points (above the embed limit): zoom in fully, open the cluster if still shared.
+    // Not zoomToShowLayer: markercluster 1.1.0 only recognises icon markers there.
+    var ll = e.layer.getLatLng();
+    state.map.setView(ll, state.map.getMaxZoom(), { animate: false });
+    var parent = e.group.getVisibleParent(e.layer);
+    if (parent && parent !== e.layer && parent.spiderfy) parent.spiderfy();
+    if (e.layer._map) { e.layer.openPopup(); return; }
+    L.popup({ minWidth: 260, maxWidth: 360 }).setLatLng(ll).setContent(popupContent(state, e.p)).openOn(state.map);
   }
 
   function legendPanel(state) {
