@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 import folium
+from branca.element import Figure
 from folium.plugins import Fullscreen, MarkerCluster
 
 from gis_service.maps.assets import leaflet_only, link_assets
@@ -58,7 +59,8 @@ def build_planner_map(
         for f in parcels.get("features") or []
     ]
     layers = _add_layers(m, points=points, light_base=basemap == "none")
-    Fullscreen(position="topleft", title="全屏", title_cancel="退出全屏").add_to(m)
+    # folium plugins are untyped
+    Fullscreen(position="topleft", title="全屏", title_cancel="退出全屏").add_to(m)  # type: ignore[no-untyped-call]
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
     base = _base_data(communities, land, avenue, transform, light_base=basemap == "none")
     options = _options(
@@ -104,7 +106,9 @@ def _empty_map(title: str) -> folium.Map:
         zoom_control="topleft",
     )
     m.options["max_zoom"] = 19  # Leaflet.markercluster needs the map's maxZoom; 19 ≈ 0.3 m/px
-    m.get_root().title = html.escape(title)
+    figure = m.get_root()
+    assert isinstance(figure, Figure), "a folium.Map always sits in a Figure"
+    figure.title = html.escape(title)
     return m
 
 
@@ -116,7 +120,7 @@ def _add_layers(m: folium.Map, *, points: bool, light_base: bool) -> dict[str, A
     layers["communities"] = folium.FeatureGroup(name=COMMUNITIES_LAYER_ZH).add_to(m)
     for category in CATEGORIES:
         name = CATEGORY_LABELS_ZH[category]
-        layer = MarkerCluster(name=name) if points else folium.FeatureGroup(name=name)
+        layer = MarkerCluster(name=name) if points else folium.FeatureGroup(name=name)  # type: ignore[no-untyped-call]
         layers[category] = layer.add_to(m)
     return layers
 

@@ -32,7 +32,7 @@ class PlannerScript(JSCSSMixin):
     )
 
     def __init__(self, data: dict[str, Any], layers: dict[str, folium.map.Layer]) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "PlannerScript"
         self.data = data
         self.data_json = script_json(data)
