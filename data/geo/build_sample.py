@@ -582,6 +582,15 @@ def compound_story(
     """
     surveyed = date(2021, rng.randint(1, 3), rng.randint(1, 28))
     initial_committee = committee if committee is not None and committee < PLAN_START else None
+    # A compound that is not renovated has one goal in the plan, its owners' committee: it is
+    # graded against that deadline and completed when the committee is formed
+    # (docs/data-model.md: completed_on is the day the parcel met its plan goal).
+    goal = {} if renovated else {
+        "start_date": PLAN_START,
+        "deadline": d(due),
+        "completed_on": initial_committee,
+        "progress": 100 if initial_committee else 0,
+    }
     story = Story(
         PLAN_START,
         base
@@ -597,12 +606,18 @@ def compound_story(
             ],
             "start_date": T4_START if renovated else None,
             "deadline": T4_DEADLINE if renovated else None,
-        },
+        }
+        | goal,
     )
     story.milestone_done(surveyed, "入户摸底建档")
-    if committee is not None and committee >= PLAN_START:
+    formed_later = committee is not None and committee >= PLAN_START
+    if not renovated and initial_committee is None and (not formed_later or committee > surveyed):
+        story.change(surveyed, progress=30)  # households surveyed: a third of the way
+    if formed_later:
         story.change(committee, committee_formed_on=committee)
         story.milestone_done(committee, "组建业委会")
+        if not renovated:
+            story.change(committee, completed_on=committee, progress=100)
     return story
 
 
