@@ -81,6 +81,10 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "data" / "geo",
         description="Folder of the sample data that `gis-service up` loads.",
     )
+    base_layers_dir: Path = Field(
+        default=PROJECT_ROOT / "data" / "geo",
+        description="Folder of the offline base layers (land.geojson, chengshan_avenue.geojson).",
+    )
     maps_dir: Path = Field(
         default=PROJECT_ROOT / "maps", description="Where `gis-service render` writes maps."
     )

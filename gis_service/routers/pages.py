@@ -1,0 +1,61 @@
+"""HTML pages: the planners' progress map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import FileResponse, HTMLResponse
+
+from gis_service import map_inputs
+from gis_service.deps import AsOfDep, SessionDep, SettingsDep
+from gis_service.maps.assets import link_assets
+from gis_service.maps.planner import build_planner_map
+
+router = APIRouter(tags=["pages"])
+
+FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.svg"
+
+Category = Literal["demolition_area", "old_compound", "idle_building", "key_project"]
+
+
+@router.get(
+    "/map",
+    response_class=HTMLResponse,
+    summary="The planners' progress map (HTML)",
+    responses={422: {"description": "A query parameter is malformed; the body names it."}},
+)
+def planner_map(
+    session: SessionDep,
+    settings: SettingsDep,
+    as_of: AsOfDep,
+    colour: Annotated[
+        Literal["level", "stage"], Query(description="Colour parcels by risk level or by stage.")
+    ] = "level",
+    category: Annotated[Category | None, Query(description="Only this category.")] = None,
+    community: Annotated[str | None, Query(description="Only this community.")] = None,
+) -> HTMLResponse:
+    """The interactive map of the parcels as of a date, every asset served by this service."""
+    inputs = map_inputs.gather(
+        session, settings, as_of=as_of, category=category, community=community
+    )
+    m = build_planner_map(
+        inputs.parcels,
+        inputs.communities,
+        land=inputs.land,
+        avenue=inputs.avenue,
+        as_of=inputs.as_of,
+        colour=colour,
+        data_changed_at=inputs.data_changed_at,
+        basemap=settings.basemap,
+        tianditu_key=settings.tianditu_key,
+        embed_limit=settings.map_embed_limit,
+    )
+    return HTMLResponse(link_assets(m).get_root().render())
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> FileResponse:
+    """The service's icon (browsers ask for it on every page)."""
+    return FileResponse(FAVICON, media_type="image/svg+xml")
