@@ -25,6 +25,7 @@ def write_standalone(m: folium.Map, path: Path) -> int:
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; maps are shared by mail and web
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
