@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from gis_service import db
+from gis_service.cli_users import add_user_commands
 from gis_service.settings import Settings
 
 
@@ -53,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=None, help="port (setting GIS_PORT)")
     serve.set_defaults(handler=cmd_serve)
 
+    add_user_commands(commands)
     return parser
 
 

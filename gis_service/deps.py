@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
 
+from gis_service.parcel_input import parse_iso_date
 from gis_service.settings import Settings
 
 
@@ -31,12 +32,19 @@ SessionDep = Annotated[Session, Depends(get_session)]
 def get_as_of(
     settings: SettingsDep,
     as_of: Annotated[
-        date | None,
-        Query(description="ISO date the state and risk levels are computed for (default today)."),
+        str | None,
+        Query(
+            description="ISO date YYYY-MM-DD the state and risk levels are computed for "
+            "(default today).",
+            examples=["2021-06-30"],
+        ),
     ] = None,
 ) -> date:
     """The as-of date of the request: the query's, else the pinned or real today."""
-    return as_of or settings.today_or(date.today())
+    # Parsed here, not by pydantic, which would also take "1624999999" as a Unix time.
+    if as_of is None:
+        return settings.today_or(date.today())
+    return parse_iso_date(as_of, "as_of")
 
 
 AsOfDep = Annotated[date, Depends(get_as_of)]

@@ -10,6 +10,8 @@ class ServiceError(Exception):
 
     status: int = 400
     code: str = "bad_request"
+    # Response headers the error needs (e.g. WWW-Authenticate on 401, RFC 6750).
+    headers: dict[str, str] | None = None
 
     def __init__(self, message: str, *, field: str | None = None, **extra: Any) -> None:
         super().__init__(message)
@@ -60,6 +62,7 @@ class Unauthorized(ServiceError):
     """No token, or a token that is unknown or revoked."""
 
     status, code = 401, "unauthorized"
+    headers = {"WWW-Authenticate": 'Bearer realm="yatou"'}
 
 
 class Forbidden(ServiceError):
@@ -72,3 +75,9 @@ class PayloadTooLarge(ServiceError):
     """The body is larger than the configured limit."""
 
     status, code = 413, "payload_too_large"
+
+
+class MalformedBody(ServiceError):
+    """The body is not JSON at all (bad syntax, bad UTF-8, NaN or Infinity)."""
+
+    status, code = 400, "malformed_json"

@@ -12,8 +12,9 @@ from sqlalchemy import text
 
 from gis_service import db
 from gis_service.deps import SessionDep
+from gis_service.error_handlers import add_fallback_handlers
 from gis_service.errors import ServiceError
-from gis_service.routers import kpis, parcels
+from gis_service.routers import kpis, parcels, users
 from gis_service.settings import Settings
 
 
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     _add_error_handlers(app)
     app.include_router(parcels.router)
+    app.include_router(users.router)
     app.include_router(kpis.router)
 
     @app.get("/healthz", tags=["service"], summary="Liveness and database check")
@@ -52,14 +54,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def _add_error_handlers(app: FastAPI) -> None:
     """Map every error to one JSON shape: {error, message, field, ...}."""
 
+    add_fallback_handlers(app)
+
     @app.exception_handler(ServiceError)
     async def service_error(_: Request, error: ServiceError) -> JSONResponse:
-        return JSONResponse(error.body(), status_code=error.status)
+        return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
         first = error.errors()[0] if error.errors() else {}
-        where = [str(part) for part in first.get("loc", ()) if part not in ("body", "query")]
+        if first.get("type") == "json_invalid":  # malformed JSON is a 400, not a 422
+            bad = {"error": "malformed_json", "message": "body is not valid JSON", "field": "body"}
+            return JSONResponse(bad, status_code=400)
+        skip = ("body", "query", "path", "header")
+        where = [str(part) for part in first.get("loc", ()) if part not in skip]
         field = ".".join(where) or None
         message = f"{field or 'request'}: {first.get('msg', 'invalid value')}"
         body = {"error": "invalid_input", "message": message, "field": field}

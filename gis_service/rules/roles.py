@@ -1,0 +1,91 @@
+"""Who may do what: the four roles of DESIGN.md as data, and pure checks over them.
+
+viewer reads; investment (招商) edits only idle buildings and only its marks on them; planner
+creates and edits every parcel; admin also deletes parcels and manages users.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Final
+
+
+class Role(StrEnum):
+    """The roles a token can carry (table app_user, column role)."""
+
+    VIEWER = "viewer"
+    PLANNER = "planner"
+    INVESTMENT = "investment"
+    ADMIN = "admin"
+
+
+class Operation(StrEnum):
+    """What a request does, as far as permissions go."""
+
+    READ = "read"
+    CREATE = "create"
+    EDIT = "edit"
+    DELETE = "delete"
+    MANAGE_USERS = "manage_users"
+
+
+ROLES: Final[tuple[str, ...]] = tuple(role.value for role in Role)
+
+ALLOWED: Final[dict[Role, frozenset[Operation]]] = {
+    Role.VIEWER: frozenset({Operation.READ}),
+    Role.INVESTMENT: frozenset({Operation.READ, Operation.EDIT}),
+    Role.PLANNER: frozenset({Operation.READ, Operation.CREATE, Operation.EDIT}),
+    Role.ADMIN: frozenset(Operation),
+}
+
+# The investment team edits idle buildings only (issue #4), and only its marks on them.
+INVESTMENT_CATEGORY: Final = "idle_building"
+# `completed_on` is included because the last stage (revitalised) requires it (data-model.md),
+# and `progress` because the team's stage moves are reported with it.
+INVESTMENT_FIELDS: Final[frozenset[str]] = frozenset(
+    {
+        "stage",
+        "progress",
+        "completed_on",
+        "floor_area_m2",
+        "vacant_area_m2",
+        "intended_tenant",
+        "contact",
+        "note",
+    }
+)
+
+
+def may(role: str, operation: Operation) -> bool:
+    """Whether a role may perform an operation at all (unknown roles may do nothing)."""
+    try:
+        return operation in ALLOWED[Role(role)]
+    except ValueError:
+        return False
+
+
+def edit_refusal(role: str, category: str, fields: Iterable[str]) -> tuple[str, str | None] | None:
+    """Why a role may not change these fields of a parcel of this category: (sentence, field).
+
+    None when the edit is allowed. `fields` are the fields the edit actually changes.
+    """
+    if not may(role, Operation.EDIT):
+        return f"role {role} may not edit parcels", None
+    if role != Role.INVESTMENT:
+        return None
+    if category != INVESTMENT_CATEGORY:
+        return f"role investment edits idle buildings only; this parcel is a {category}", None
+    foreign = sorted(set(fields) - INVESTMENT_FIELDS)
+    if foreign:
+        allowed = ", ".join(sorted(INVESTMENT_FIELDS))
+        return (
+            f"role investment may not change {', '.join(foreign)} (allowed: {allowed})",
+            foreign[0],
+        )
+    return None
+
+
+def permissions(role: str) -> dict[str, bool]:
+    """Every operation and whether the role may perform it (for clients that adapt their UI)."""
+    return {operation.value: may(role, operation) for operation in Operation}

@@ -1,0 +1,57 @@
+"""Helpers of the API tests: users with tokens, a free spot for new parcels, row counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from gis_service import auth
+from gis_service.rules.roles import ROLES
+
+# A spot inside the service area, north of the town, clear of the sample parcels.
+ORIGIN = (122.600, 37.270)
+
+
+def square(dx: float = 0.0, dy: float = 0.0, size: float = 0.001) -> dict[str, Any]:
+    """A small closed square Polygon, offset from ORIGIN by (dx, dy) degrees."""
+    x, y = ORIGIN[0] + dx, ORIGIN[1] + dy
+    ring = [[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def feature(code: str = "IB-T1", **properties: Any) -> dict[str, Any]:
+    """A valid idle-building Feature for POST, with some properties replaced or added."""
+    props: dict[str, Any] = {
+        "code": code,
+        "name": "测试楼宇",
+        "category": "idle_building",
+        "stage": "idle",
+        "progress": 0,
+        "floor_area_m2": 1000,
+        "vacant_area_m2": 800,
+    }
+    return {"type": "Feature", "properties": props | properties, "geometry": square()}
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The Authorization header of a token."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def counts(session: Session) -> tuple[int, ...]:
+    """Rows of every table an API write may touch, to show a refused write changed nothing."""
+    statement = text(
+        "SELECT (SELECT count(*) FROM parcel), (SELECT count(*) FROM parcel_event),"
+        " (SELECT count(*) FROM milestone), (SELECT count(*) FROM app_user),"
+        " (SELECT coalesce(sum(version), 0) FROM parcel)"
+    )
+    return tuple(session.execute(statement).one())
+
+
+@pytest.fixture
+def tokens(session: Session) -> dict[str, str]:
+    """A token per role (user names are the role names), in the test's rolled-back session."""
+    return {role: auth.create_user(session, name=role, role=role)[1] for role in ROLES}
