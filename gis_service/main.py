@@ -14,7 +14,7 @@ from gis_service import db
 from gis_service.deps import SessionDep
 from gis_service.error_handlers import add_fallback_handlers
 from gis_service.errors import ServiceError
-from gis_service.routers import kpis, parcels, users
+from gis_service.routers import kpis, ogc, parcels, users
 from gis_service.settings import Settings
 
 
@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(parcels.router)
     app.include_router(users.router)
     app.include_router(kpis.router)
+    app.include_router(ogc.router)
 
     @app.get("/healthz", tags=["service"], summary="Liveness and database check")
     def healthz(session: SessionDep) -> dict[str, str]:

@@ -44,3 +44,28 @@ def select_communities(session: Session) -> list[dict[str, Any]]:
         """
     )
     return [dict(row) for row in session.execute(statement).mappings()]
+
+
+def select_communities_where(
+    session: Session,
+    *,
+    name: str | None = None,
+    kind: str | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+) -> list[dict[str, Any]]:
+    """Communities matching optional name, kind and bbox filters, by kind then name."""
+    statement = text(
+        """
+        SELECT name, kind, illustrative, ST_AsGeoJSON(geom, 6)::jsonb AS geometry
+        FROM community
+        WHERE (CAST(:name AS text) IS NULL OR name = :name)
+          AND (CAST(:kind AS text) IS NULL OR kind = :kind)
+          AND (CAST(:minlon AS float8) IS NULL
+               OR ST_Intersects(geom, ST_MakeEnvelope(:minlon, :minlat, :maxlon, :maxlat, 4326)))
+        ORDER BY kind, name
+        """
+    )
+    minlon, minlat, maxlon, maxlat = bbox or (None, None, None, None)
+    params = {"name": name, "kind": kind, "minlon": minlon, "minlat": minlat}
+    params |= {"maxlon": maxlon, "maxlat": maxlat}
+    return [dict(row) for row in session.execute(statement, params).mappings()]

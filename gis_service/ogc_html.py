@@ -1,0 +1,81 @@
+"""HTML views of the OGC documents (the html conformance class): Jinja2, autoescaped, offline.
+
+The pages load nothing from elsewhere (the intranet has no internet): styles are inline and
+every link points back at this service.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any, Final
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from gis_service.maps.labels import FIELD_LABELS_ZH
+from gis_service.rules.levels import LEVEL_LABELS_ZH, Level
+from gis_service.rules.stages import CATEGORY_LABELS_ZH, STAGE_LABELS_ZH
+
+# Names the map popups do not show, labelled here for the full property table.
+EXTRA_LABELS_ZH: Final[dict[str, str]] = {
+    "intended_tenant": "意向租户",
+    "contact": "联系方式",
+    "plan_targets": "计划目标",
+    "illustrative": "示意数据",
+    "version": "版本",
+    "updated_at": "更新时间",
+    "as_of": "统计日期",
+    "level": "风险等级",
+    "planned_progress": "计划进度",
+    "days_left": "剩余天数",
+    "completed_late": "逾期完成",
+    "last_change": "最近变更",
+    "kind": "类型",
+}
+LEVEL_VALUES: Final = frozenset(level.value for level in Level)
+KIND_LABELS_ZH: Final[dict[str, str]] = {"community": "社区", "urban_village": "城中村"}
+# Columns of the items table, per kind of collection.
+PARCEL_COLUMNS: Final = ("code", "name", "stage", "progress", "deadline", "community", "level")
+COMMUNITY_COLUMNS: Final = ("name", "kind")
+
+
+def label(field: str) -> str:
+    """The Chinese label of a property name (the name itself when it has none)."""
+    return FIELD_LABELS_ZH.get(field) or EXTRA_LABELS_ZH.get(field) or field
+
+
+def display(field: str, value: Any, properties: dict[str, Any]) -> str:
+    """A property value as a reader wants it: Chinese labels for codes, JSON for nested data."""
+    if value is None:
+        return "—"
+    if field == "category":
+        return CATEGORY_LABELS_ZH.get(value, str(value))
+    if field == "stage":
+        return STAGE_LABELS_ZH.get(properties.get("category", ""), {}).get(value, str(value))
+    if field == "level" and value in LEVEL_VALUES:
+        return LEVEL_LABELS_ZH[Level(value)]
+    if field == "kind":
+        return KIND_LABELS_ZH.get(value, str(value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def render(template: str, **context: Any) -> str:
+    """Render one of templates/ogc/*.html with the context (every value autoescaped)."""
+    return _environment().get_template(template).render(**context)
+
+
+@cache
+def _environment() -> Environment:
+    """The Jinja2 environment of the OGC pages; autoescape on for every template."""
+    environment = Environment(
+        loader=PackageLoader("gis_service", "templates/ogc"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.globals.update(label=label, display=display)
+    return environment
