@@ -113,9 +113,9 @@ def main() -> None:
 
     with TestClient(create_app(settings)) as client:
         cases = {
-            "GET /api/parcels (current, all)": "/api/parcels?limit=100000",
+            "GET /api/parcels (current, all)": "/api/parcels?limit=10000",
             "GET /api/parcels?as_of=2021-06-30 (folded from events)": (
-                "/api/parcels?as_of=2021-06-30&limit=100000"
+                "/api/parcels?as_of=2021-06-30&limit=10000"
             ),
             "GET /api/parcels?category=key_project": "/api/parcels?category=key_project",
             "GET /api/parcels/KP-01?as_of=2021-06-30": "/api/parcels/KP-01?as_of=2021-06-30",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import text
@@ -40,7 +40,8 @@ def select_parcels(
     the same state); before it, the state is folded from the events.
     """
     folded = as_of is not None and _before_last_change(session, as_of)
-    source = "parcel_as_of(:as_of)" if folded else "parcel_current"
+    # Folding one parcel's events is cheap; the code filter goes into the fold itself.
+    source = "parcel_as_of(:as_of, :code)" if folded else "parcel_current"
     minlon, minlat, maxlon, maxlat = query.bbox or (None, None, None, None)
     params = {
         "as_of": as_of,

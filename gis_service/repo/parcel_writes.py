@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -54,11 +55,9 @@ def create_parcel(
     )
     _replace_milestones(session, parcel_id, values.get("milestones") or [])
     stored = _stored_fields(session, parcel_id)
-    events = {"code": code} | {f: v for f, v in stored.items() if v is not None}
-    for field, value in events.items():
-        _append_event(
-            session, parcel_id, code, "create", field, None, value, effective_date, actor, 1
-        )
+    initial = {"code": code} | {f: v for f, v in stored.items() if v is not None}
+    created = [(field, None, value) for field, value in initial.items()]
+    _append_events(session, parcel_id, code, "create", created, effective_date, actor, 1)
     return parcel_id
 
 
@@ -95,19 +94,8 @@ def update_parcel(
         ),
         {"version": new_version, "actor": actor, "id": parcel_id},
     )
-    for field in changed:
-        _append_event(
-            session,
-            parcel_id,
-            code,
-            "update",
-            field,
-            before.get(field),
-            after.get(field),
-            effective_date,
-            actor,
-            new_version,
-        )
+    updated = [(field, before.get(field), after.get(field)) for field in changed]
+    _append_events(session, parcel_id, code, "update", updated, effective_date, actor, new_version)
     return new_version
 
 
@@ -124,9 +112,8 @@ def delete_parcel(
         ),
         {"actor": actor, "version": version + 1, "id": parcel_id},
     )
-    _append_event(
-        session, parcel_id, code, "delete", None, None, None, effective_date, actor, version + 1
-    )
+    deletion = [(None, None, None)]
+    _append_events(session, parcel_id, code, "delete", deletion, effective_date, actor, version + 1)
 
 
 _GEOM_BIND = "ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(:geometry), 4326))"
@@ -189,20 +176,25 @@ def _write_columns(
 def _replace_milestones(session: Session, parcel_id: int, milestones: list[dict[str, Any]]) -> None:
     """Replace a parcel's milestones with the given list, keeping its order."""
     session.execute(text("DELETE FROM milestone WHERE parcel_id = :id"), {"id": parcel_id})
-    for position, milestone in enumerate(milestones):
-        session.execute(
-            text(
-                "INSERT INTO milestone (parcel_id, position, name, due_date, done_on)"
-                " VALUES (:parcel_id, :position, :name, :due_date, :done_on)"
-            ),
-            {
-                "parcel_id": parcel_id,
-                "position": position,
-                "name": milestone["name"],
-                "due_date": milestone.get("due_date"),
-                "done_on": milestone.get("done_on"),
-            },
-        )
+    if not milestones:
+        return
+    rows = [
+        {
+            "parcel_id": parcel_id,
+            "position": position,
+            "name": milestone["name"],
+            "due_date": milestone.get("due_date"),
+            "done_on": milestone.get("done_on"),
+        }
+        for position, milestone in enumerate(milestones)
+    ]
+    session.execute(
+        text(
+            "INSERT INTO milestone (parcel_id, position, name, due_date, done_on)"
+            " VALUES (:parcel_id, :position, :name, :due_date, :done_on)"
+        ),
+        rows,
+    )
 
 
 def _stored_fields(session: Session, parcel_id: int) -> dict[str, Any]:
@@ -221,19 +213,31 @@ def _stored_fields(session: Session, parcel_id: int) -> dict[str, Any]:
     return {field: to_json_value(field, row[field]) for field in FIELD_KINDS}
 
 
-def _append_event(
+def _append_events(
     session: Session,
     parcel_id: int,
     code: str,
     action: str,
-    field: str | None,
-    old: Any,
-    new: Any,
+    changes: Sequence[tuple[str | None, Any, Any]],
     effective_date: date,
     actor: str,
     version: int,
 ) -> None:
-    """Append one event row."""
+    """Append one event row per (field, old, new), in one round trip (executemany)."""
+    rows = [
+        {
+            "parcel_id": parcel_id,
+            "code": code,
+            "action": action,
+            "field": field,
+            "old": None if old is None else json.dumps(old, ensure_ascii=False),
+            "new": None if new is None else json.dumps(new, ensure_ascii=False),
+            "effective_date": effective_date,
+            "actor": actor,
+            "version": version,
+        }
+        for field, old, new in changes
+    ]
     session.execute(
         text(
             """
@@ -245,17 +249,7 @@ def _append_event(
                  :effective_date, :actor, :version)
             """
         ),
-        {
-            "parcel_id": parcel_id,
-            "code": code,
-            "action": action,
-            "field": field,
-            "old": None if old is None else json.dumps(old, ensure_ascii=False),
-            "new": None if new is None else json.dumps(new, ensure_ascii=False),
-            "effective_date": effective_date,
-            "actor": actor,
-            "version": version,
-        },
+        rows,
     )
 
 

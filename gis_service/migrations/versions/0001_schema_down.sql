@@ -1,4 +1,4 @@
-DROP FUNCTION IF EXISTS parcel_as_of(date);
+DROP FUNCTION IF EXISTS parcel_as_of(date, text);
 DROP VIEW IF EXISTS parcel_current;
 DROP TYPE IF EXISTS parcel_fields;
 DROP TABLE IF EXISTS app_user;

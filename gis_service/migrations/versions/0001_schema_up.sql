@@ -111,6 +111,7 @@ CREATE TABLE parcel_event (
 );
 CREATE INDEX parcel_event_parcel_idx ON parcel_event (parcel_id, effective_date, id);
 CREATE INDEX parcel_event_effective_idx ON parcel_event (effective_date);
+CREATE INDEX parcel_event_code_idx ON parcel_event (code, effective_date, id);
 
 -- History is evidence: once written it is never edited or removed.
 CREATE FUNCTION parcel_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -180,11 +181,12 @@ WHERE p.deleted_at IS NULL;
 
 -- State of every parcel that existed on a date, folded from its events: for each field the
 -- value of the latest event effective on or before that date (docs/data-model.md).
-CREATE FUNCTION parcel_as_of(as_of date)
+CREATE FUNCTION parcel_as_of(as_of date, only_code text DEFAULT NULL)
 RETURNS SETOF parcel_current
 LANGUAGE sql STABLE AS $$
     WITH visible AS (
-        SELECT * FROM parcel_event WHERE effective_date <= as_of
+        SELECT * FROM parcel_event
+        WHERE effective_date <= as_of AND (only_code IS NULL OR code = only_code)
     ),
     alive AS (
         SELECT parcel_id
