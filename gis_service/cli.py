@@ -54,6 +54,16 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=None, help="port (setting GIS_PORT)")
     serve.set_defaults(handler=cmd_serve)
 
+    render = commands.add_parser("render", help="render standalone map files into maps/")
+    render.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=None,
+        help="one date (default: the plan's quarter ends and today)",
+    )
+    render.add_argument("--out", type=Path, default=None, help="folder (setting GIS_MAPS_DIR)")
+    render.set_defaults(handler=cmd_render)
+
     add_user_commands(commands)
     return parser
 
@@ -100,6 +110,24 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
+    """Render the planners' map to standalone HTML files, one per date."""
+    from gis_service.map_files import QUARTER_ENDS, render_planner_maps
+
+    today = settings.today_or(date.today())
+    dates = [args.as_of] if args.as_of else sorted({*QUARTER_ENDS, today})
+    out = args.out or settings.maps_dir
+    engine = db.make_engine(settings)
+    with db.transaction(engine) as session:
+        written = render_planner_maps(
+            session, settings, dates=dates, out=out, progress=_progress("render")
+        )
+    engine.dispose()
+    for path, size in written:
+        print(f"{path} ({size / 1024:.0f} KiB)")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Serve the app with uvicorn."""
     import uvicorn
@@ -117,6 +145,7 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     _ensure_database(settings)
     cmd_db(argparse.Namespace(action="upgrade"), settings)
     cmd_load(argparse.Namespace(path=settings.sample_data_dir), settings)
+    cmd_render(argparse.Namespace(as_of=None, out=None), settings)
     if args.no_serve:
         return 0
     print(f"serving on http://{settings.host}:{settings.port}/map")
