@@ -196,7 +196,7 @@ def test_one_item_matches_the_parcels_api_and_has_an_etag(client: TestClient) ->
     response = client.get(f"/ogc/collections/idle_building/items/{code}")
     assert response.status_code == 200
     body = response.json()
-    assert response.headers["etag"] == f'"{body["properties"]["version"]}"'
+    assert response.headers["etag"] == f'"v{body["properties"]["version"]}"'
     assert {k: v for k, v in body.items() if k != "links"} == get_json(
         client, f"/api/parcels/{code}"
     )

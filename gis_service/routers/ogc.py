@@ -1,8 +1,10 @@
-"""OGC API – Features at /ogc: landing page, conformance, collections, items, one item.
+"""OGC API – Features at /ogc: landing page, conformance, collections, items, one item, and
+Part 4 writes (POST items; PUT, PATCH, DELETE item) on the category collections.
 
 Collections are the four parcel categories plus the communities. JSON (GeoJSON for features)
 or HTML, chosen by `f` or the Accept header. Parcel properties are exactly those of
-/api/parcels because both read through parcel_listing.
+/api/parcels because both read through parcel_listing; writes go through edits.py with the
+same roles, tokens and ETags.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import Response
 
-from gis_service import ogc_collections, ogc_documents, ogc_html
+from gis_service import ogc_collections, ogc_documents, ogc_writes
+from gis_service.api_responses import ErrorBody, error_responses
+from gis_service.auth import CreatorDep, DeleterDep, EditorDep, current_reader
 from gis_service.deps import SessionDep, SettingsDep
 from gis_service.ogc_query import (
-    COMMUNITIES,
     Format,
     ItemsQuery,
     negotiate_format,
@@ -24,19 +27,51 @@ from gis_service.ogc_query import (
     parse_items_query,
     reject_unknown,
 )
-from gis_service.rules.levels import LEVEL_COLOURS
+from gis_service.ogc_responses import (
+    collection_crumbs,
+    crumb,
+    items_context,
+    respond,
+    written,
+)
+from gis_service.preconditions import IfMatchDep, etag
+from gis_service.request_body import JsonBodyDep
+from gis_service.routers.parcels import EffectiveDateDep, RepairQuery
 
 router = APIRouter(prefix="/ogc", tags=["OGC API – Features"])
 
-ERRORS: Final[dict[int | str, dict[str, Any]]] = {
-    400: {"description": "A query parameter is unknown or malformed; the body names it."},
-    404: {"description": "No such collection or feature."},
+PARAMETER_ERROR: Final[dict[str, Any]] = {
+    "model": ErrorBody,
+    "description": "A query parameter is unknown or malformed (OGC 17-069r4 7.15); "
+    "`field` names it.",
 }
+READ_ERRORS: Final = error_responses(401, 404) | {400: PARAMETER_ERROR}
 JSON_OR_HTML: Final[dict[int | str, dict[str, Any]]] = {
     200: {"content": {"application/json": {}, "text/html": {}}},
 }
 GEOJSON_OR_HTML: Final[dict[int | str, dict[str, Any]]] = {
     200: {"content": {"application/geo+json": {}, "text/html": {}}},
+}
+READ_ONLY_COLLECTION: Final[dict[int | str, dict[str, Any]]] = {
+    405: {"model": ErrorBody, "description": "The communities collection is read-only."}
+}
+FEATURE_BODY: Final = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            media: {"schema": {"type": "object", "description": "A GeoJSON Feature."}}
+            for media in ("application/geo+json", "application/json")
+        },
+    }
+}
+PATCH_BODY: Final = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            media: {"schema": {"type": "object", "description": "RFC 7396 merge patch."}}
+            for media in ("application/merge-patch+json", "application/json")
+        },
+    }
 }
 
 CollectionId = Annotated[
@@ -98,43 +133,54 @@ def item_as_of(
     return parse_item_query(request.query_params.multi_items())
 
 
+def writable(request: Request, collection_id: CollectionId) -> str:
+    """The category collection written to (404 unknown, 405 communities); no stray parameters."""
+    ogc_writes.writable_collection(collection_id)
+    reject_unknown(request.query_params.keys(), ("effective_date", "repair"))
+    return collection_id
+
+
 FormatDep = Annotated[Format, Depends(output_format)]
 ItemsQueryDep = Annotated[ItemsQuery, Depends(items_query)]
 ItemAsOfDep = Annotated[date | None, Depends(item_as_of)]
+WritableDep = Annotated[str, Depends(writable)]
+READ_DEPS: Final = [Depends(current_reader)]
+DOCUMENT_DEPS: Final = [Depends(only_format), *READ_DEPS]
 
 
 @router.get(
     "",
     name="ogc_landing",
     summary="Landing page",
-    responses=ERRORS | JSON_OR_HTML,
-    dependencies=[Depends(only_format)],
+    responses=READ_ERRORS | JSON_OR_HTML,
+    dependencies=DOCUMENT_DEPS,
 )
 def landing(request: Request, fmt: FormatDep) -> Response:
     """Title and links to the API definition, conformance and collections."""
     base = ogc_base(request)
-    return respond(ogc_documents.landing_page(base), fmt, "landing.html", base=base, title=_TITLE)
+    document = ogc_documents.landing_page(base)
+    return respond(document, fmt, "landing.html", base=base, title=ogc_documents.TITLE)
 
 
 @router.get(
     "/conformance",
     summary="Conformance classes",
-    responses=ERRORS | JSON_OR_HTML,
-    dependencies=[Depends(only_format)],
+    responses=READ_ERRORS | JSON_OR_HTML,
+    dependencies=DOCUMENT_DEPS,
 )
 def conformance(request: Request, fmt: FormatDep) -> Response:
-    """The OGC conformance classes this API implements."""
-    document = ogc_documents.conformance_document(writes=False)
+    """The OGC conformance classes this API implements (Part 1 and Part 4)."""
+    document = ogc_documents.conformance_document(writes=True)
     base = ogc_base(request)
-    crumbs = [_crumb(f"{base}/conformance?f=html", "符合的标准")]
+    crumbs = [crumb(f"{base}/conformance?f=html", "符合的标准")]
     return respond(document, fmt, "conformance.html", base=base, title="符合的标准", crumbs=crumbs)
 
 
 @router.get(
     "/collections",
     summary="Collections",
-    responses=ERRORS | JSON_OR_HTML,
-    dependencies=[Depends(only_format)],
+    responses=READ_ERRORS | JSON_OR_HTML,
+    dependencies=DOCUMENT_DEPS,
 )
 def collections(
     request: Request, fmt: FormatDep, session: SessionDep, settings: SettingsDep
@@ -143,15 +189,15 @@ def collections(
     base = ogc_base(request)
     extents = ogc_collections.collection_extents(session, fallback=settings.service_area)
     document = ogc_documents.collections_document(extents, base)
-    crumbs = [_crumb(f"{base}/collections?f=html", "数据集")]
+    crumbs = [crumb(f"{base}/collections?f=html", "数据集")]
     return respond(document, fmt, "collections.html", base=base, title="数据集", crumbs=crumbs)
 
 
 @router.get(
     "/collections/{collectionId}",
     summary="One collection",
-    responses=ERRORS | JSON_OR_HTML,
-    dependencies=[Depends(only_format)],
+    responses=READ_ERRORS | JSON_OR_HTML,
+    dependencies=DOCUMENT_DEPS,
 )
 def collection(
     request: Request,
@@ -165,7 +211,7 @@ def collection(
     base = ogc_base(request)
     extents = ogc_collections.collection_extents(session, fallback=settings.service_area)
     document = ogc_documents.collection_document(collection_id, extents[collection_id], base)
-    crumbs = _collection_crumbs(base, collection_id)
+    crumbs = collection_crumbs(base, collection_id)
     title = document["title"]
     return respond(document, fmt, "collection.html", base=base, title=title, crumbs=crumbs)
 
@@ -173,7 +219,8 @@ def collection(
 @router.get(
     "/collections/{collectionId}/items",
     summary="Features of a collection",
-    responses=ERRORS | GEOJSON_OR_HTML,
+    responses=READ_ERRORS | GEOJSON_OR_HTML,
+    dependencies=READ_DEPS,
 )
 def items(
     request: Request,
@@ -184,7 +231,7 @@ def items(
     settings: SettingsDep,
 ) -> Response:
     """A page of features (GeoJSON), filtered by bbox, properties and date, with next links."""
-    on = _as_of(query.as_of, settings.today_or(date.today()))
+    on = query.as_of or settings.today_or(date.today())
     page = ogc_collections.list_items(
         session, collection_id, query, on=on, thresholds=settings.thresholds
     )
@@ -199,14 +246,15 @@ def items(
         time_stamp=datetime.now(UTC),
         fmt=fmt,
     )
-    context = _items_context(base, collection_id, items_url, query)
+    context = items_context(base, collection_id, items_url, query)
     return respond(document, fmt, "items.html", media_type=ogc_documents.GEOJSON, **context)
 
 
 @router.get(
     "/collections/{collectionId}/items/{featureId}",
-    summary="One feature",
-    responses=ERRORS | GEOJSON_OR_HTML,
+    summary="One feature (ETag = its version)",
+    responses=READ_ERRORS | GEOJSON_OR_HTML,
+    dependencies=READ_DEPS,
 )
 def item(
     request: Request,
@@ -217,100 +265,131 @@ def item(
     session: SessionDep,
     settings: SettingsDep,
 ) -> Response:
-    """One feature (a parcel by code, a community by name), as of `datetime`; with an ETag."""
-    on = _as_of(as_of, settings.today_or(date.today()))
+    """One feature (a parcel by code, a community by name), as of `datetime`."""
+    on = as_of or settings.today_or(date.today())
     feature = ogc_collections.get_item(
         session, collection_id, feature_id, on=on, thresholds=settings.thresholds
     )
     base = ogc_base(request)
     items_url = f"{base}/collections/{collection_id}/items"
     document = ogc_documents.item_document(feature, items_url=items_url)
-    crumbs = [*_collection_crumbs(base, collection_id), _crumb(f"{items_url}?f=html", "要素")]
-    title = str(feature["properties"].get("name") or feature_id)
-    response = respond(
-        document,
-        fmt,
-        "item.html",
-        media_type=ogc_documents.GEOJSON,
-        base=base,
-        title=title,
-        crumbs=crumbs,
+    context = {
+        "base": base,
+        "title": str(feature["properties"].get("name") or feature_id),
+        "crumbs": [*collection_crumbs(base, collection_id), crumb(f"{items_url}?f=html", "要素")],
+    }
+    response = respond(document, fmt, "item.html", media_type=ogc_documents.GEOJSON, **context)
+    version = feature["properties"].get("version")
+    if version is not None:  # communities carry no version
+        response.headers["ETag"] = etag(int(version))
+    return response
+
+
+@router.post(
+    "/collections/{collectionId}/items",
+    status_code=201,
+    summary="Create a feature (Part 4): 201 with Location and ETag",
+    responses=error_responses(400, 401, 403, 404, 409, 413, 422) | READ_ONLY_COLLECTION,
+    openapi_extra=FEATURE_BODY,
+)
+def create_item(
+    request: Request,
+    collection_id: WritableDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CreatorDep,
+    effective_date: EffectiveDateDep,
+    body: JsonBodyDep,
+    repair: RepairQuery = False,
+) -> Response:
+    """Create a parcel from a Feature whose properties carry `code` (planner, admin)."""
+    result = ogc_writes.create(
+        session, collection_id, body,
+        user=user, settings=settings, effective_date=effective_date, repair=repair,
+    )  # fmt: skip
+    session.commit()
+    location = ogc_documents.item_url(
+        f"{ogc_base(request)}/collections/{collection_id}/items", result.code
     )
-    return _with_etag(response, feature)
+    return written(result, status=201, location=location)
+
+
+@router.put(
+    "/collections/{collectionId}/items/{featureId}",
+    summary="Replace a feature (Part 4; If-Match required)",
+    responses=error_responses(400, 401, 403, 404, 412, 413, 422, 428) | READ_ONLY_COLLECTION,
+    openapi_extra=FEATURE_BODY,
+)
+def replace_item(
+    collection_id: WritableDep,
+    feature_id: FeatureId,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: EditorDep,
+    expected_version: IfMatchDep,
+    effective_date: EffectiveDateDep,
+    body: JsonBodyDep,
+    repair: RepairQuery = False,
+) -> Response:
+    """Replace a parcel by a full Feature; properties left out become null or default."""
+    result = ogc_writes.replace(
+        session, collection_id, feature_id, body, user=user, expected_version=expected_version,
+        settings=settings, effective_date=effective_date, repair=repair,
+    )  # fmt: skip
+    session.commit()
+    return written(result)
+
+
+@router.patch(
+    "/collections/{collectionId}/items/{featureId}",
+    summary="Update a feature by a JSON merge patch (Part 4; If-Match required)",
+    responses=error_responses(400, 401, 403, 404, 412, 413, 422, 428) | READ_ONLY_COLLECTION,
+    openapi_extra=PATCH_BODY,
+)
+def patch_item(
+    collection_id: WritableDep,
+    feature_id: FeatureId,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: EditorDep,
+    expected_version: IfMatchDep,
+    effective_date: EffectiveDateDep,
+    body: JsonBodyDep,
+    repair: RepairQuery = False,
+) -> Response:
+    """Apply an RFC 7396 merge patch of the Feature: properties and/or geometry."""
+    result = ogc_writes.patch(
+        session, collection_id, feature_id, body, user=user, expected_version=expected_version,
+        settings=settings, effective_date=effective_date, repair=repair,
+    )  # fmt: skip
+    session.commit()
+    return written(result)
+
+
+@router.delete(
+    "/collections/{collectionId}/items/{featureId}",
+    status_code=204,
+    summary="Delete a feature (Part 4; admin; If-Match required; its history stays)",
+    responses=error_responses(400, 401, 403, 404, 412, 422, 428) | READ_ONLY_COLLECTION,
+)
+def delete_item(
+    collection_id: WritableDep,
+    feature_id: FeatureId,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: DeleterDep,
+    expected_version: IfMatchDep,
+    effective_date: EffectiveDateDep,
+) -> Response:
+    """Soft-delete a parcel: it leaves the collection; 204."""
+    ogc_writes.delete(
+        session, collection_id, feature_id, user=user, expected_version=expected_version,
+        settings=settings, effective_date=effective_date,
+    )  # fmt: skip
+    session.commit()
+    return Response(status_code=204)
 
 
 def ogc_base(request: Request) -> str:
     """The absolute URL of the landing page (honours the app's root path)."""
     return str(request.url_for("ogc_landing")).rstrip("/")
-
-
-def respond(
-    document: dict[str, Any],
-    fmt: Format,
-    template: str,
-    *,
-    media_type: str = ogc_documents.JSON,
-    **context: Any,
-) -> Response:
-    """The document as JSON of the given media type, or rendered through a template."""
-    if fmt == "html":
-        json_href = _json_link(document)
-        page = ogc_html.render(template, document=document, json_href=json_href, **context)
-        return HTMLResponse(page)
-    return JSONResponse(document, media_type=media_type)
-
-
-_TITLE: Final = ogc_documents.TITLE
-
-
-def _as_of(requested: date | None, today: date) -> date:
-    """The requested as-of date, or the service's today."""
-    return requested or today
-
-
-def _json_link(document: dict[str, Any]) -> str | None:
-    """The href of the document's JSON form, for the HTML page's footer."""
-    for link in document.get("links", []):
-        if link["type"] != ogc_documents.HTML and link["rel"] in ("self", "alternate"):
-            return str(link["href"])
-    return None
-
-
-def _crumb(href: str, title: str) -> dict[str, str]:
-    """One breadcrumb of the HTML pages."""
-    return {"href": href, "title": title}
-
-
-def _collection_crumbs(base: str, collection_id: str) -> list[dict[str, str]]:
-    """Breadcrumbs down to a collection."""
-    title = ogc_documents.collection_title(collection_id)
-    return [
-        _crumb(f"{base}/collections?f=html", "数据集"),
-        _crumb(f"{base}/collections/{collection_id}?f=html", title),
-    ]
-
-
-def _items_context(
-    base: str, collection_id: str, items_url: str, query: ItemsQuery
-) -> dict[str, Any]:
-    """What the items page needs beyond the document."""
-    columns = (
-        ogc_html.COMMUNITY_COLUMNS if collection_id == COMMUNITIES else ogc_html.PARCEL_COLUMNS
-    )
-    return {
-        "base": base,
-        "title": f"{ogc_documents.collection_title(collection_id)} · 要素",
-        "crumbs": _collection_crumbs(base, collection_id),
-        "items_url": items_url,
-        "offset": query.offset,
-        "columns": columns,
-        "colours": {level.value: colour for level, colour in LEVEL_COLOURS.items()},
-    }
-
-
-def _with_etag(response: Response, feature: dict[str, Any]) -> Response:
-    """Add a strong ETag from the parcel's version (communities have none)."""
-    version = feature["properties"].get("version")
-    if version is not None:
-        response.headers["ETag"] = f'"{version}"'
-    return response
