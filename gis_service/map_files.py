@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from gis_service import map_inputs
 from gis_service.maps.files import write_standalone
-from gis_service.maps.planner import build_planner_map
 from gis_service.settings import Settings
 
 # The plan's quarter ends: the dates leadership reviews (周调度、月回头) look back on.
@@ -34,21 +33,9 @@ def render_planner_maps(
     written = []
     for done, as_of in enumerate(dates, start=1):
         inputs = map_inputs.gather(session, settings, as_of=as_of)
-        m = build_planner_map(
-            inputs.parcels,
-            inputs.communities,
-            land=inputs.land,
-            avenue=inputs.avenue,
-            as_of=as_of,
-            data_changed_at=inputs.data_changed_at,
-            basemap=settings.basemap,
-            tianditu_key=settings.tianditu_key,
-            embed_limit=settings.map_embed_limit,
-            # A file cannot ask the service for another date or a history; index.html lists
-            # the dates rendered beside it instead.
-            date_picker_url=None,
-            history_url=None,
-        )
+        # A file cannot ask the service for another date or a history; index.html lists
+        # the dates rendered beside it instead.
+        m = map_inputs.planner_map(inputs, settings, date_picker_url=None, history_url=None)
         path = out / planner_file_name(as_of)
         written.append((path, write_standalone(m, path)))
         if progress:

@@ -11,8 +11,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+import folium
+
 from gis_service import parcel_listing
 from gis_service.features import feature_collection
+from gis_service.maps.planner import build_planner_map
 from gis_service.repo import communities, parcel_reads
 from gis_service.repo.parcel_reads import ParcelQuery
 from gis_service.settings import Settings
@@ -60,6 +63,22 @@ def gather(
         land=_base_layer(settings.base_layers_dir / "land.geojson"),
         avenue=_base_layer(settings.base_layers_dir / "chengshan_avenue.geojson"),
         data_changed_at=parcel_reads.last_recorded_at(session),
+    )
+
+
+def planner_map(inputs: MapInputs, settings: Settings, **options: Any) -> folium.Map:
+    """The planners' map of gathered inputs, with the basemap settings; options pass through."""
+    return build_planner_map(
+        inputs.parcels,
+        inputs.communities,
+        land=inputs.land,
+        avenue=inputs.avenue,
+        as_of=inputs.as_of,
+        data_changed_at=inputs.data_changed_at,
+        basemap=settings.basemap,
+        tianditu_key=settings.tianditu_key,
+        embed_limit=settings.map_embed_limit,
+        **options,
     )
 
 

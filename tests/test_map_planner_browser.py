@@ -4,37 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 from test_map_planner import XSS_NAMES, planner_data, sample_map
 
 from gis_service.maps.files import write_standalone
-from gis_service.settings import PROJECT_ROOT
+from tests.browser import ARTIFACTS, Recorder, chromium
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
-
-
-class Recorder:
-    """What the page did: console errors, requests, dialogs."""
-
-    def __init__(self, page: Page) -> None:
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.dialogs: list[str] = []
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("request", lambda r: self.requests.append(r.url))
-        page.on("dialog", self._dialog)
-
-    def _dialog(self, dialog: Any) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
 
 
 @pytest.fixture(scope="module")
@@ -48,14 +26,12 @@ def map_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture()
 def page(map_file: Path) -> Iterator[tuple[Page, Recorder]]:
     """A Chromium page showing the standalone map, with what it does recorded."""
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as browser:
         tab = browser.new_page(viewport={"width": 1400, "height": 900})
         recorder = Recorder(tab)
         tab.goto(map_file.as_uri())
         tab.wait_for_function("window.YatouPlanner && YatouPlanner.current")
         yield tab, recorder
-        browser.close()
 
 
 def test_opens_offline_without_errors(page: tuple[Page, Recorder], map_file: Path) -> None:
@@ -116,8 +92,7 @@ def test_xss_payloads_stay_text(page: tuple[Page, Recorder]) -> None:
 def test_above_the_limit_points_open_and_focus(tmp_path: Path) -> None:
     path = tmp_path / "points.html"
     write_standalone(sample_map(embed_limit=5), path)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as browser:
         tab = browser.new_page(viewport={"width": 1400, "height": 900})
         rec = Recorder(tab)
         tab.goto(path.as_uri())
@@ -127,4 +102,3 @@ def test_above_the_limit_points_open_and_focus(tmp_path: Path) -> None:
         assert "测试地块7" in tab.locator(".leaflet-popup-content").inner_text()
         assert rec.errors == [] and rec.dialogs == []
         assert [u for u in rec.requests if u != path.as_uri() and not u.startswith("data:")] == []
-        browser.close()

@@ -12,40 +12,23 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 from sqlalchemy.orm import Session
 
 from gis_service.map_files import render_planner_maps
 from gis_service.repo import parcel_writes
-from gis_service.settings import PROJECT_ROOT, Settings
+from gis_service.settings import Settings
+from tests.browser import ARTIFACTS, Recorder, chromium
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 AS_OF = "2021-06-30"
-
-
-class Recorder:
-    """What a page did: console errors, requests, dialogs."""
-
-    def __init__(self, page: Page) -> None:
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.dialogs: list[str] = []
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("request", lambda r: self.requests.append(r.url))
-        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
 
 
 @pytest.fixture
 def browser_page() -> Iterator[tuple[Page, Recorder]]:
     """A fresh headless Chromium tab with its activity recorded."""
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as browser:
         tab = browser.new_page(viewport={"width": 1600, "height": 1000})
         yield tab, Recorder(tab)
-        browser.close()
 
 
 def open_map(tab: Page, url: str) -> None:
@@ -93,7 +76,9 @@ def test_live_map_popup_and_community_filter(
     visible = tab.evaluate("YatouPlanner.current.visibleCodes()")
     body = httpx.get(f"{live_server}/api/parcels", params={"as_of": AS_OF, "limit": 10000}).json()
     in_community = sorted(
-        f["properties"]["code"] for f in body["features"] if f["properties"]["community"] == "曙光社区"
+        f["properties"]["code"]
+        for f in body["features"]
+        if f["properties"]["community"] == "曙光社区"
     )
     assert in_community and sorted(visible) == in_community
 
@@ -103,7 +88,7 @@ def test_rendered_file_opens_with_no_request(
     settings: Settings, session: Session, tmp_path: Path, browser_page: tuple[Page, Recorder]
 ) -> None:
     written = render_planner_maps(session, settings, dates=[date(2021, 12, 31)], out=tmp_path)
-    (path, size), = written
+    ((path, size),) = written
     assert path.name == "planner_2021-12-31.html" and size == path.stat().st_size
     assert (tmp_path / "index.html").read_text(encoding="utf-8").count("planner_2021-12-31.html")
     tab, rec = browser_page

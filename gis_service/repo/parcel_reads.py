@@ -104,3 +104,8 @@ def _before_last_change(session: Session, as_of: date) -> bool:
     """Whether a date lies before the latest effective date of any change."""
     last = last_effective_date(session)
     return last is not None and as_of < last
+
+
+def last_recorded_at(session: Session) -> datetime | None:
+    """When the newest change of any parcel was written."""
+    return session.execute(text("SELECT max(recorded_at) FROM parcel_event")).scalar()

@@ -11,7 +11,6 @@ from fastapi.responses import FileResponse, HTMLResponse
 from gis_service import map_inputs
 from gis_service.deps import AsOfDep, SessionDep, SettingsDep
 from gis_service.maps.assets import link_assets
-from gis_service.maps.planner import build_planner_map
 
 router = APIRouter(tags=["pages"])
 
@@ -40,18 +39,7 @@ def planner_map(
     inputs = map_inputs.gather(
         session, settings, as_of=as_of, category=category, community=community
     )
-    m = build_planner_map(
-        inputs.parcels,
-        inputs.communities,
-        land=inputs.land,
-        avenue=inputs.avenue,
-        as_of=inputs.as_of,
-        colour=colour,
-        data_changed_at=inputs.data_changed_at,
-        basemap=settings.basemap,
-        tianditu_key=settings.tianditu_key,
-        embed_limit=settings.map_embed_limit,
-    )
+    m = map_inputs.planner_map(inputs, settings, colour=colour)
     return HTMLResponse(link_assets(m).get_root().render())
 
 
