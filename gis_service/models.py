@@ -91,8 +91,8 @@ class ParcelEvent(Base):
     code: Mapped[str] = mapped_column(Text)
     action: Mapped[str] = mapped_column(Text)
     field: Mapped[str | None] = mapped_column(Text)
-    old_value: Mapped[Any] = mapped_column(JSONB)
-    new_value: Mapped[Any] = mapped_column(JSONB)
+    old_value: Mapped[Any] = mapped_column(JSONB, nullable=True)
+    new_value: Mapped[Any] = mapped_column(JSONB, nullable=True)
     effective_date: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
