@@ -18,13 +18,13 @@ from gis_service.maps.assets import ASSETS, UnknownAssetError, inline_assets, li
 from gis_service.maps.basemaps import basemap_layers
 from gis_service.maps.files import render_standalone, write_standalone
 from gis_service.maps.gcj02 import out_of_china, wgs84_to_gcj02
-from gis_service.maps.labels import deadline_phrase
 from gis_service.maps.payload import deadline_windows
 from gis_service.maps.planner import COMMUNITIES_LAYER_ZH, build_planner_map
 from gis_service.maps.planner_element import PlannerScript
 from gis_service.maps.safe_json import script_json
 from gis_service.maps.styling import STAGE_RAMP, level_colour, stage_colour
 from gis_service.rules.levels import LEVEL_COLOURS, Level
+from gis_service.rules.phrases import deadline_phrase
 from gis_service.rules.stages import CATEGORIES, CATEGORY_LABELS_ZH, STAGES
 
 AS_OF = date(2021, 6, 30)

@@ -31,18 +31,6 @@ FIELD_LABELS_ZH: Final[dict[str, str]] = {
 }
 
 
-def deadline_phrase(days_left: int | None, done: bool) -> str:
-    """剩余N天 / 今日到期 / 逾期N天 / 已完成 / 无期限 for a parcel on the as-of date."""
-    # TODO(rules): move to gis_service.rules when the deadline-phrase rule lands there (STYLE 5).
-    if done:
-        return "已完成"
-    if days_left is None:
-        return "无期限"
-    if days_left < 0:
-        return f"逾期{-days_left}天"
-    return "今日到期" if days_left == 0 else f"剩余{days_left}天"
-
-
 def format_as_of(day: date) -> str:
     """An as-of date as the title bar shows it, e.g. 2021年6月30日."""
     return f"{day.year}年{day.month}月{day.day}日"

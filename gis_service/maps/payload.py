@@ -8,8 +8,8 @@ from datetime import date
 from typing import Any
 
 from gis_service.maps.geometry import Transform, label_point, prepare_geometry
-from gis_service.maps.labels import deadline_phrase
 from gis_service.maps.styling import stage_key
+from gis_service.rules.phrases import deadline_phrase
 
 # Only what the popup, tooltip, filters and search show is embedded (issue 5, "Size").
 _TEXT_FIELDS = ("code", "name", "category", "stage", "community", "responsible_unit", "level")

@@ -140,3 +140,14 @@ _PHRASES: Final[tuple[tuple[re.Pattern[str], Handler], ...]] = tuple(
         (rf"(?:利用)?(?P<years>{_NUM})年(?:时间|内)", _within_years),
     )
 )
+
+
+def deadline_phrase(days_left: int | None, done: bool) -> str:
+    """剩余N天 / 今日到期 / 逾期N天 / 已完成 / 无期限 for a parcel on the as-of date."""
+    if done:
+        return "已完成"
+    if days_left is None:
+        return "无期限"
+    if days_left < 0:
+        return f"逾期{-days_left}天"
+    return "今日到期" if days_left == 0 else f"剩余{days_left}天"
