@@ -17,6 +17,8 @@ from gis_service.rules.stages import CATEGORY_LABELS_ZH
 GEOJSON: Final = "application/geo+json"
 JSON: Final = "application/json"
 HTML: Final = "text/html"
+SCHEMA: Final = "application/schema+json"
+SCHEMA_REL: Final = "http://www.opengis.net/def/rel/ogc/1.0/schema"
 OPENAPI: Final = "application/vnd.oai.openapi+json;version=3.0"
 CRS84: Final = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 GREGORIAN: Final = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
@@ -91,6 +93,10 @@ def collection_document(collection_id: str, extent: Extent, base: str) -> dict[s
             _link(f"{url}?f=html", "alternate", HTML, "本数据集 (HTML)"),
             _link(f"{url}/items", "items", GEOJSON, "要素 (GeoJSON)"),
             _link(f"{url}/items?f=html", "items", HTML, "要素 (HTML)"),
+            # Relation types are case-insensitive (RFC 8288 2.1.1) but GDAL's OAPIF driver
+            # matches "describedBy" exactly; OGC API – Features Part 5 names the second.
+            _link(f"{url}/schema", "describedBy", SCHEMA, "要素的 JSON Schema"),
+            _link(f"{url}/schema", SCHEMA_REL, SCHEMA, "要素的 JSON Schema"),
         ],
     }
     return document

@@ -7,6 +7,7 @@ for unknown or malformed parameters, so nothing here relies on FastAPI's 422 val
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,6 +21,8 @@ Format = Literal["json", "html"]
 
 COMMUNITIES: Final = "communities"
 COLLECTION_IDS: Final[tuple[str, ...]] = (*CATEGORIES, COMMUNITIES)
+
+_GDAL_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T")
 
 DEFAULT_LIMIT: Final = 10
 MAX_LIMIT: Final = 10_000
@@ -194,6 +197,15 @@ def _integer(text: str | None, name: str, default: int, *, minimum: int) -> int:
 
 def _instant(text: str) -> date:
     """The date of an RFC 3339 date or date-time (the zone's own calendar day)."""
+    if _GDAL_DATE.fullmatch(text):
+        # GDAL's OAPIF driver turns `-where "deadline >= '2021-06-01'"` into this form,
+        # assuming datetime filters that field; here it is the as-of date, so refuse it
+        # loudly rather than answer a different question (docs/ogc-api.md).
+        raise BadParameter(
+            f"datetime {text!r} is not RFC 3339; datetime picks the as-of date of the whole "
+            "collection and does not filter a date property: filter dates on the client",
+            field="datetime",
+        )
     try:
         if "T" in text.upper():
             return datetime.fromisoformat(text.upper().replace("Z", "+00:00")).date()

@@ -309,3 +309,24 @@ def test_html_escapes_parcel_text(client: TestClient, session: Session) -> None:
         get_json(client, "/ogc/collections/idle_building/items/XSS-1")["properties"]["name"]
         == HOSTILE
     )
+
+
+@pytest.mark.parametrize("collection", [*CATEGORIES, "communities"])
+def test_schema_lists_the_served_properties(client: TestClient, collection: str) -> None:
+    """The describedBy schema names every property of the features, in their order."""
+    document = get_json(client, f"/ogc/collections/{collection}")
+    schema_url = rel(document, "describedBy", "application/schema+json")
+    assert schema_url == f"http://testserver/ogc/collections/{collection}/schema"
+    response = client.get(schema_url)
+    assert response.headers["content-type"] == "application/schema+json"
+    declared = response.json()["properties"]["properties"]["properties"]
+    served = get_json(client, f"/ogc/collections/{collection}/items", limit=1)["features"][0]
+    assert list(declared) == list(served["properties"])
+    kinds = {str: "string", int: "integer", bool: "boolean", list: "array", dict: "object"}
+    for name, value in served["properties"].items():
+        if value is None:
+            continue
+        declared_type = declared[name]["type"]
+        # Whole numbers of a `number` field are sent as JSON integers.
+        numeric = declared_type == "number" and type(value) in (int, float)
+        assert numeric or declared_type == kinds[type(value)], name

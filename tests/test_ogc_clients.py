@@ -95,6 +95,30 @@ def test_ogrinfo_counts_equal_number_matched(live_server: str, collection: str) 
     assert feature_count(live_server, collection) == expected
 
 
+def test_gdal_types_fields_from_the_schema(live_server: str) -> None:
+    """Fields null on the first page still get their type from the describedBy schema."""
+    summary = ogr("ogrinfo", "-ro", "-al", "-so", f"OAPIF:{live_server}/ogc", "old_compound")
+    fields = dict(re.findall(r"^(\w+): (\w+)", summary, re.MULTILINE))
+    assert (fields["floor_area_m2"], fields["buildings_total"]) == ("Real", "Integer")
+    assert (fields["deadline"], fields["updated_at"]) == ("Date", "DateTime")
+    assert fields["plan_targets"] == "StringList"
+
+
+def test_gdal_date_filters_fail_loudly(live_server: str) -> None:
+    """GDAL pushes a date-field comparison as `datetime`; the 400 says why, no wrong data."""
+    result = subprocess.run(
+        ["ogrinfo", "-ro", "-al", "-q", f"OAPIF:{live_server}/ogc", "key_project"]
+        + ["-where", "deadline >= '2021-06-01'"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=os.environ | GDAL_ENV,
+        check=False,
+    )
+    assert "does not filter a date property" in result.stderr
+    assert "OGRFeature" not in result.stdout
+
+
 @pytest.mark.parametrize("collection", ["old_compound", "communities"])
 def test_ogr2ogr_reads_every_feature(live_server: str, collection: str, tmp_path: Path) -> None:
     """ogr2ogr pages through next links and gets every feature with its properties."""

@@ -20,6 +20,7 @@ from gis_service.ogc_documents import (
     landing_page,
 )
 from gis_service.ogc_query import ItemsQuery
+from gis_service.ogc_schema import feature_schema
 
 BASE = "http://example.test/ogc"
 ITEMS = f"{BASE}/collections/idle_building/items"
@@ -161,3 +162,33 @@ def test_display_uses_chinese_labels() -> None:
     assert ogc_html.display("plan_targets", ["T1"], props) == '["T1"]'
     assert ogc_html.display("note", None, props) == "—"
     assert ogc_html.label("vacant_area_m2") == "空置面积"
+
+
+def test_feature_schema_follows_the_category() -> None:
+    """Stage is an enum of the category's stages; communities have their own three fields."""
+    schema = feature_schema("key_project", schema_url=f"{BASE}/collections/key_project/schema")
+    properties = schema["properties"]["properties"]["properties"]
+    assert properties["stage"]["enum"] == [
+        "preparing",
+        "under_construction",
+        "structure_done",
+        "operating",
+    ]
+    assert properties["deadline"] == {"type": "string", "format": "date"}
+    assert properties["floor_area_m2"]["type"] == "number"
+    assert list(properties)[0] == "code"
+    communities = feature_schema("communities", schema_url=f"{BASE}/collections/communities/schema")
+    assert list(communities["properties"]["properties"]["properties"]) == [
+        "name",
+        "kind",
+        "illustrative",
+    ]
+
+
+def test_collection_links_its_schema_for_gdal() -> None:
+    """describedBy (GDAL's spelling) and the OGC schema relation point at /schema."""
+    document = collection_document("old_compound", Extent(), BASE)
+    rels = {link["rel"]: link for link in document["links"]}
+    assert rels["describedBy"]["href"] == f"{BASE}/collections/old_compound/schema"
+    assert rels["describedBy"]["type"] == "application/schema+json"
+    assert "http://www.opengis.net/def/rel/ogc/1.0/schema" in rels

@@ -135,3 +135,10 @@ def test_bbox_with_heights() -> None:
 def test_format_negotiation(f: str | None, accept: str | None, expected: str) -> None:
     """f wins over Accept; Accept's q values decide; JSON by default."""
     assert negotiate_format(f, accept) == expected
+
+
+def test_gdal_date_field_filter_is_refused_with_a_reason() -> None:
+    """GDAL sends `-where "deadline >= '2021-06-01'"` as datetime=2021-06-01T/..; refuse it."""
+    with pytest.raises(BadParameter) as caught:
+        parse_datetime("2021-06-01T/..")
+    assert "does not filter a date property" in caught.value.message

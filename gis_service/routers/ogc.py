@@ -10,15 +10,24 @@ same roles, tokens and ETags.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Final
+from typing import Annotated, Final
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
-from gis_service import ogc_collections, ogc_documents, ogc_writes
-from gis_service.api_responses import ErrorBody, error_responses
+from gis_service import ogc_collections, ogc_documents, ogc_schema, ogc_writes
+from gis_service.api_responses import error_responses
 from gis_service.auth import CreatorDep, DeleterDep, EditorDep, current_reader
 from gis_service.deps import SessionDep, SettingsDep
+from gis_service.ogc_openapi import (
+    FEATURE_BODY,
+    GEOJSON_OR_HTML,
+    JSON_OR_HTML,
+    PATCH_BODY,
+    READ_ERRORS,
+    READ_ONLY_COLLECTION,
+    SCHEMA_RESPONSE,
+)
 from gis_service.ogc_query import (
     Format,
     ItemsQuery,
@@ -39,40 +48,6 @@ from gis_service.request_body import JsonBodyDep
 from gis_service.routers.parcels import EffectiveDateDep, RepairQuery
 
 router = APIRouter(prefix="/ogc", tags=["OGC API – Features"])
-
-PARAMETER_ERROR: Final[dict[str, Any]] = {
-    "model": ErrorBody,
-    "description": "A query parameter is unknown or malformed (OGC 17-069r4 7.15); "
-    "`field` names it.",
-}
-READ_ERRORS: Final = error_responses(401, 404) | {400: PARAMETER_ERROR}
-JSON_OR_HTML: Final[dict[int | str, dict[str, Any]]] = {
-    200: {"content": {"application/json": {}, "text/html": {}}},
-}
-GEOJSON_OR_HTML: Final[dict[int | str, dict[str, Any]]] = {
-    200: {"content": {"application/geo+json": {}, "text/html": {}}},
-}
-READ_ONLY_COLLECTION: Final[dict[int | str, dict[str, Any]]] = {
-    405: {"model": ErrorBody, "description": "The communities collection is read-only."}
-}
-FEATURE_BODY: Final = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            media: {"schema": {"type": "object", "description": "A GeoJSON Feature."}}
-            for media in ("application/geo+json", "application/json")
-        },
-    }
-}
-PATCH_BODY: Final = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            media: {"schema": {"type": "object", "description": "RFC 7396 merge patch."}}
-            for media in ("application/merge-patch+json", "application/json")
-        },
-    }
-}
 
 CollectionId = Annotated[
     str,
@@ -214,6 +189,20 @@ def collection(
     crumbs = collection_crumbs(base, collection_id)
     title = document["title"]
     return respond(document, fmt, "collection.html", base=base, title=title, crumbs=crumbs)
+
+
+@router.get(
+    "/collections/{collectionId}/schema",
+    summary="JSON Schema of the collection's features",
+    responses=READ_ERRORS | SCHEMA_RESPONSE,
+    dependencies=[Depends(only_format), *READ_DEPS],
+)
+def schema(request: Request, collection_id: CollectionId) -> Response:
+    """The properties a feature carries and their types, for clients to type their fields."""
+    ogc_collections.require_collection(collection_id)
+    url = f"{ogc_base(request)}/collections/{collection_id}/schema"
+    document = ogc_schema.feature_schema(collection_id, schema_url=url)
+    return JSONResponse(document, media_type=ogc_documents.SCHEMA)
 
 
 @router.get(
