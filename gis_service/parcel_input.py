@@ -161,7 +161,7 @@ def replacement_values(
 ) -> ParcelInput:
     """The fields a full replacement (PUT) changes: absent properties become null or default."""
     properties = feature_properties(body)
-    defaults = {"progress": 0, "plan_targets": [], "illustrative": False}
+    defaults = {"progress": 0, "plan_targets": [], "illustrative": False, "milestones": []}
     if properties.get("code") not in (None, code):
         raise InvalidInput(f"code cannot change (it is {code})", field="code")
     full = {f: properties.get(f, defaults.get(f)) for f in WRITABLE}

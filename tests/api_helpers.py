@@ -22,7 +22,7 @@ def square(dx: float = 0.0, dy: float = 0.0, size: float = 0.001) -> dict[str, A
     return {"type": "Polygon", "coordinates": [ring]}
 
 
-def feature(code: str = "IB-T1", **properties: Any) -> dict[str, Any]:
+def feature(code: str | None = "IB-T1", **properties: Any) -> dict[str, Any]:
     """A valid idle-building Feature for POST, with some properties replaced or added."""
     props: dict[str, Any] = {
         "code": code,
