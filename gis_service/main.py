@@ -8,7 +8,8 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
@@ -20,6 +21,7 @@ from gis_service.routers import kpis, ogc, pages, parcels, users
 from gis_service.settings import Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
+SWAGGER_UI = "swagger-ui-5.35.0"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -39,6 +41,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Parcels of the Yatou subdistrict renewal plan: progress, deadlines, history.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served below from our own copy of Swagger UI, not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     _add_error_handlers(app)
@@ -48,6 +52,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ogc.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """The interactive API reference, with every asset served by this service."""
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="崖头街道城市更新地图 API",
+            swagger_js_url=f"/static/vendor/{SWAGGER_UI}/swagger-ui-bundle.js",
+            swagger_css_url=f"/static/vendor/{SWAGGER_UI}/swagger-ui.css",
+            swagger_favicon_url="/favicon.ico",
+            oauth2_redirect_url=f"/static/vendor/{SWAGGER_UI}/oauth2-redirect.html",
+        )
 
     @app.get("/healthz", tags=["service"], summary="Liveness and database check")
     def healthz(session: SessionDep) -> dict[str, str]:
