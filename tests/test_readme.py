@@ -16,4 +16,4 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     ci = (PROJECT_ROOT / ".ci" / "run").read_text(encoding="utf-8")
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     assert "bash .ci/run" in readme and "python -m pytest" in readme
-    assert '-m pytest' in ci
+    assert "-m pytest" in ci

@@ -585,12 +585,16 @@ def compound_story(
     # A compound that is not renovated has one goal in the plan, its owners' committee: it is
     # graded against that deadline and completed when the committee is formed
     # (docs/data-model.md: completed_on is the day the parcel met its plan goal).
-    goal = {} if renovated else {
-        "start_date": PLAN_START,
-        "deadline": d(due),
-        "completed_on": initial_committee,
-        "progress": 100 if initial_committee else 0,
-    }
+    goal = (
+        {}
+        if renovated
+        else {
+            "start_date": PLAN_START,
+            "deadline": d(due),
+            "completed_on": initial_committee,
+            "progress": 100 if initial_committee else 0,
+        }
+    )
     story = Story(
         PLAN_START,
         base
