@@ -17,9 +17,7 @@ from gis_service.rules.roles import ROLES, permissions
 
 router = APIRouter(prefix="/api/users", tags=["users"])
 
-NamePath = Annotated[
-    str, Path(pattern=r"^[^\x00-\x1f]{1,64}$", description="The user's name.")
-]
+NamePath = Annotated[str, Path(pattern=r"^[^\x00-\x1f]{1,64}$", description="The user's name.")]
 USER_BODY = {
     "requestBody": {
         "required": True,
