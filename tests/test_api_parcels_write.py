@@ -7,6 +7,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from gis_service.settings import Settings
@@ -476,3 +479,84 @@ def test_every_status_is_declared_in_openapi(client: TestClient) -> None:
     for (method, path), statuses in declared.items():
         assert statuses <= set(paths[path][method]["responses"]), (method, path)
     assert "requestBody" in paths["/api/parcels/{code}"]["patch"]
+
+
+# No input may produce a 500. ---------------------------------------------------------------
+
+NASTY: list[tuple[str, str, Any]] = [
+    ("post", URL, {"properties": {"\ud800": 1}}),
+    ("post", URL, feature(code="\ud800")),
+    ("post", URL, feature() | {"geometry": {"type": "\ud800"}}),
+    (
+        "post",
+        URL,
+        feature() | {"geometry": {"type": "Polygon", "coordinates": [[[1e308, 1e308]] * 4]}},
+    ),
+    ("post", URL, feature() | {"geometry": {"type": "MultiPolygon", "coordinates": [[[[0, 0]]]]}}),
+    ("post", URL, feature() | {"geometry": {"type": "Polygon", "coordinates": {"a": 1}}}),
+    ("post", URL, feature(milestones=[{"name": "x", "due_date": "0000-01-01"}])),
+    ("post", URL, feature(deadline="9999-12-31", start_date="0001-01-01")),
+    ("post", URL, feature(floor_area_m2=1e12, vacant_area_m2=0.1)),
+    ("post", URL, feature(name="\u202e\u0007")),
+    ("patch", f"{URL}/IB-T1", {"properties": {"milestones": [None]}}),
+    (
+        "patch",
+        f"{URL}/IB-T1",
+        {"geometry": {"crs": {"type": "name", "properties": {"name": "EPSG:3857"}}}},
+    ),
+    ("patch", f"{URL}/IB-T1", {"geometry": {"type": "Polygon"}}),
+    ("patch", f"{URL}/IB-T1", {"properties": None}),
+    ("patch", f"{URL}/IB-T1", {"type": None}),
+    ("patch", f"{URL}/%E2%80%AE", {"properties": {}}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), NASTY)
+def test_nasty_inputs_get_a_4xx_not_a_500(
+    client: TestClient, tokens: dict[str, str], method: str, path: str, body: Any
+) -> None:
+    create(client, tokens["planner"])
+    headers = bearer(tokens["planner"]) | {"If-Match": '"v1"', "Content-Type": "application/json"}
+    response = client.request(method, path, content=json.dumps(body), headers=headers)
+    assert response.status_code < 500, response.text
+    if response.status_code >= 400:
+        assert set(response.json()) >= {"error", "message", "field"}
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+FIELD_NAMES = st.sampled_from(
+    ["name", "stage", "progress", "deadline", "milestones", "note", "plan_targets",
+     "floor_area_m2", "category", "illustrative"]
+)  # fmt: skip
+
+
+@examples(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    properties=st.dictionaries(FIELD_NAMES, JSON_VALUES, max_size=3),
+    geometry=st.none() | JSON_VALUES,
+)
+def test_random_patches_never_get_a_500(
+    client: TestClient, tokens: dict[str, str], properties: dict[str, Any], geometry: Any
+) -> None:
+    if client.get(f"{URL}/IB-T1").status_code == 404:
+        create(client, tokens["planner"])
+    version = client.get(f"{URL}/IB-T1").json()["properties"]["version"]
+    body: dict[str, Any] = {"properties": properties}
+    if geometry is not None:
+        body["geometry"] = geometry
+    response = patch(client, tokens["planner"], "IB-T1", body, version)
+    assert response.status_code in (200, 400, 422), response.text
