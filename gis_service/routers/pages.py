@@ -9,8 +9,13 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, HTMLResponse
 
 from gis_service import map_inputs
+from gis_service.api_responses import error_responses
+from gis_service.auth import ReaderDep
 from gis_service.deps import AsOfDep, SessionDep, SettingsDep
+from gis_service.errors import NotFound
+from gis_service.history_page import render_history
 from gis_service.maps.assets import link_assets
+from gis_service.repo import parcel_reads
 
 router = APIRouter(tags=["pages"])
 
@@ -23,12 +28,13 @@ Category = Literal["demolition_area", "old_compound", "idle_building", "key_proj
     "/map",
     response_class=HTMLResponse,
     summary="The planners' progress map (HTML)",
-    responses={422: {"description": "A query parameter is malformed; the body names it."}},
+    responses=error_responses(401, 422),
 )
 def planner_map(
     session: SessionDep,
     settings: SettingsDep,
     as_of: AsOfDep,
+    _reader: ReaderDep,
     colour: Annotated[
         Literal["level", "stage"], Query(description="Colour parcels by risk level or by stage.")
     ] = "level",
@@ -39,8 +45,25 @@ def planner_map(
     inputs = map_inputs.gather(
         session, settings, as_of=as_of, category=category, community=community
     )
-    m = map_inputs.planner_map(inputs, settings, colour=colour)
+    m = map_inputs.planner_map(
+        inputs, settings, colour=colour, history_url="/parcels/{code}/history"
+    )
     return HTMLResponse(link_assets(m).get_root().render())
+
+
+@router.get(
+    "/parcels/{code}/history",
+    response_class=HTMLResponse,
+    summary="A parcel's facts and every recorded change (HTML)",
+    responses=error_responses(401, 404),
+)
+def history_page(code: str, session: SessionDep, _reader: ReaderDep) -> HTMLResponse:
+    """The history of one parcel as a page for people (JSON: /api/parcels/{code}/history)."""
+    events = parcel_reads.select_history(session, code)
+    if not events:
+        raise NotFound(f"no parcel with code {code!r}", field="code")
+    current = parcel_reads.select_parcel(session, code)
+    return HTMLResponse(render_history(code, events, current))
 
 
 @router.get("/favicon.ico", include_in_schema=False)
