@@ -108,6 +108,9 @@ def main() -> None:
     print(f"load sample plan (201 parcels, ~4,000 events): {time.perf_counter() - started:.2f} s")
     engine.dispose()
     seconds = add_synthetic(settings, args.extra)
+    engine = db.make_engine(settings)
+    db.analyze(engine)  # as `gis-service load` does after a bulk load
+    engine.dispose()
     rate = args.extra / seconds
     print(f"write {args.extra} parcels x 5 events: {seconds:.1f} s ({rate:.0f} parcels/s)")
 
@@ -120,12 +123,22 @@ def main() -> None:
             "GET /api/parcels?category=key_project": "/api/parcels?category=key_project",
             "GET /api/parcels/KP-01?as_of=2021-06-30": "/api/parcels/KP-01?as_of=2021-06-30",
             "GET /api/kpis?as_of=2021-06-30": "/api/kpis?as_of=2021-06-30",
+            "GET /map?as_of=2021-06-30 (above the embed limit: points)": "/map?as_of=2021-06-30",
+            "GET /ogc/collections/old_compound/items?limit=1000": (
+                "/ogc/collections/old_compound/items?limit=1000"
+            ),
         }
         for label, url in cases.items():
             ms, response = timed(lambda url=url: client.get(url), args.repeat)
             assert response.status_code == 200, response.text
             size = len(response.content)
             print(f"{label}: {ms:.0f} ms median, {size / 1024:.0f} KiB")
+    wide = settings.model_copy(update={"map_embed_limit": 100_000})
+    with TestClient(create_app(wide)) as client:
+        url = "/map?as_of=2021-06-30"
+        ms, response = timed(lambda: client.get(url), args.repeat)
+        size = len(response.content)
+        print(f"GET {url} (all polygons embedded): {ms:.0f} ms median, {size / 1024:.0f} KiB")
 
 
 if __name__ == "__main__":

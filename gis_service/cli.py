@@ -101,6 +101,7 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
         report = load_folder(
             session, args.path, today=settings.today_or(date.today()), progress=_progress("load")
         )
+    db.analyze(engine)  # the "as of" fold plans badly on a freshly loaded table without stats
     engine.dispose()
     print(
         f"communities changed {report.communities_changed}; parcels created "

@@ -81,6 +81,12 @@ def sync_service_area(conn: object, settings: Settings) -> None:
     )
 
 
+def analyze(engine: Engine) -> None:
+    """Refresh the planner's statistics after a bulk load (autovacuum would, but later)."""
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE parcel, parcel_event, milestone, community"))
+
+
 def current_revision(engine: Engine) -> str | None:
     """The schema revision of the database, or None before the first migration."""
     with engine.connect() as conn:

@@ -14,6 +14,7 @@ from gis_service.rules.levels import RiskThresholds
 
 def kpis_as_of(session: Session, on: date, *, thresholds: RiskThresholds) -> list[Kpi]:
     """Every KPI of the plan as of a date (T9's change is measured from 2021-01-01)."""
-    states = parcel_reads.select_parcels(session, ParcelQuery(), as_of=on)
-    baseline = parcel_reads.select_parcels(session, ParcelQuery(), as_of=BASELINE_DATE)
+    everything = ParcelQuery()
+    states = parcel_reads.select_parcels(session, everything, as_of=on, geometry=False)
+    baseline = parcel_reads.select_parcels(session, everything, as_of=BASELINE_DATE, geometry=False)
     return compute_kpis(states, on, baseline=baseline, thresholds=thresholds)

@@ -44,6 +44,7 @@ def settings() -> Settings:
     db.upgrade(engine, test_settings)
     with db.transaction(engine) as session:
         load_folder(session, SAMPLE_DIR, today=SAMPLE_LOADED_ON)
+    db.analyze(engine)
     engine.dispose()
     return test_settings
 

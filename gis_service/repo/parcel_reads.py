@@ -32,7 +32,7 @@ def last_effective_date(session: Session) -> date | None:
 
 
 def select_parcels(
-    session: Session, query: ParcelQuery, *, as_of: date | None = None
+    session: Session, query: ParcelQuery, *, as_of: date | None = None, geometry: bool = True
 ) -> list[dict[str, Any]]:
     """Rows of the parcels matching the query, ordered by code, as of a date or current.
 
@@ -57,7 +57,8 @@ def select_parcels(
         "maxlon": maxlon,
         "maxlat": maxlat,
     }
-    statement = text(sql_file("parcels_select").format(source=source))
+    outline = "ST_AsGeoJSON(p.geom, 6)::jsonb" if geometry else "NULL::jsonb"
+    statement = text(sql_file("parcels_select").format(source=source, geometry=outline))
     return [dict(row) for row in session.execute(statement, params).mappings()]
 
 
