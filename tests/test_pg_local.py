@@ -71,10 +71,10 @@ def test_a_wrong_bin_dir_is_named(tmp_path: Path) -> None:
 def test_without_root_the_error_is_the_install_command(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    major = pg_local._major(pg_local.ensure_installed(Settings()))
+    major = pg_local.install.major(pg_local.ensure_installed(Settings()))
     # PostGIS looks missing and we are not root: nothing is installed, the command is the error.
-    monkeypatch.setattr(pg_local, "_is_root", lambda: False)
-    monkeypatch.setattr(pg_local, "_postgis_control", lambda bin_dir: tmp_path / "missing")
+    monkeypatch.setattr(pg_local.install, "is_root", lambda: False)
+    monkeypatch.setattr(pg_local.install, "postgis_control", lambda bin_dir: tmp_path / "missing")
     with pytest.raises(pg_local.LocalPostgresError) as raised:
         pg_local.ensure_installed(Settings())
     expected = f"sudo apt-get update && sudo apt-get install -y postgresql-{major}-postgis-3"

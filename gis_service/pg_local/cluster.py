@@ -1,17 +1,4 @@
-"""The project-owned local PostGIS cluster: install, initdb, start, stop, status.
-
-The cluster lives in `settings.pg_data_dir` (default `var/pgdata`, git-ignored). Next to it sit
-its socket folder and log, named after the data folder (`pgdata` -> `pgsock/`, `pg.log`), so it
-never clashes with a system cluster. It listens on 127.0.0.1:`settings.pg_port` and on that
-socket only, with trust authentication for both, and the superuser is `postgres`.
-
-When run as root the server programs run as the `postgres` user (PostgreSQL refuses root);
-the folders are handed to that user and their parents made traversable (o+x) where needed.
-
-The URL handed out is TCP: `postgresql+psycopg://postgres@127.0.0.1:<port>/<db>`. It needs no
-path quoting, works from any user and any client, and `start` fails loudly if someone else
-holds the port, so it always reaches this cluster.
-"""
+"""The local cluster's life: folders, initdb, start, stop, databases, status."""
 
 from __future__ import annotations
 
@@ -19,203 +6,35 @@ import contextlib
 import os
 import pwd
 import re
-import shutil
 import stat
-import subprocess
-import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
 
+from gis_service.pg_local.commands import (
+    CONF_INCLUDE,
+    MAX_SOCKET_DIR_LEN,
+    PG_ROOT,
+    SUPERUSER,
+    LocalPostgresError,
+    as_server_user,
+    is_root,
+    log_path,
+    log_tail,
+    run,
+    socket_dir,
+    url,
+)
+from gis_service.pg_local.install import ensure_installed, find_bin_dir, major, postgis_control
 from gis_service.settings import Settings
-
-PG_ROOT = Path("/usr/lib/postgresql")
-SUPERUSER = "postgres"
-CONF_INCLUDE = "yatou.conf"
-LOG_TAIL_LINES = 25
-# Unix socket paths are limited to 107 bytes (sun_path); leave room for "/.s.PGSQL.NNNNN".
-MAX_SOCKET_DIR_LEN = 90
-
-
-class LocalPostgresError(RuntimeError):
-    """The local cluster could not be installed, started, stopped or queried."""
-
-
-# --- paths -------------------------------------------------------------------------------
-
-
-def _stem(settings: Settings) -> str:
-    """Data folder name without a trailing 'data' (pgdata -> pg)."""
-    name = settings.pg_data_dir.name
-    return name.removesuffix("data") or name
-
-
-def socket_dir(settings: Settings) -> Path:
-    """Folder of the cluster's Unix socket, next to the data folder (var/pgsock)."""
-    data_dir = settings.pg_data_dir.resolve()
-    return data_dir.parent / f"{_stem(settings)}sock"
-
-
-def log_path(settings: Settings) -> Path:
-    """Server log file, next to the data folder (var/pg.log)."""
-    data_dir = settings.pg_data_dir.resolve()
-    return data_dir.parent / f"{_stem(settings)}.log"
-
-
-def url(settings: Settings, database: str | None = None) -> str:
-    """SQLAlchemy URL of a database (default settings.pg_database) in the local cluster."""
-    return f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{settings.pg_port}/" + (
-        database or settings.pg_database
-    )
-
-
-# --- running commands ---------------------------------------------------------------------
-
-
-def _is_root() -> bool:
-    """True when this process runs as root."""
-    return os.geteuid() == 0
-
-
-def _tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
-    """Last lines of a text file, or '' when it cannot be read."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
-    return "\n".join(text.splitlines()[-lines:])
-
-
-def _run(cmd: Sequence[str | Path], *, what: str, log: Path | None = None) -> str:
-    """Run a command, return its stdout; raise with its output and the log tail on failure."""
-    args = [str(a) for a in cmd]
-    try:
-        # cwd="/" because the postgres user may not be allowed into the caller's cwd.
-        done = subprocess.run(args, capture_output=True, text=True, cwd="/", check=False)
-    except OSError as exc:
-        raise LocalPostgresError(f"{what} failed: cannot run {args[0]}: {exc}") from exc
-    if done.returncode != 0:
-        parts = [f"{what} failed (exit {done.returncode}): {' '.join(args)}"]
-        parts += [s.strip() for s in (done.stdout, done.stderr) if s.strip()]
-        if log is not None and (tail := _tail(log)):
-            parts.append(f"--- last lines of {log} ---\n{tail}")
-        raise LocalPostgresError("\n".join(parts))
-    return done.stdout
-
-
-def _as_server_user(cmd: Sequence[str | Path]) -> list[str | Path]:
-    """Prefix a command so it runs as `postgres` when we are root (initdb/pg_ctl refuse root)."""
-    return ["runuser", "-u", SUPERUSER, "--", *cmd] if _is_root() else list(cmd)
-
-
-# --- installation -------------------------------------------------------------------------
-
-
-def _newest_bin_dir() -> Path | None:
-    """Newest /usr/lib/postgresql/NN/bin holding pg_ctl, or None."""
-    majors = [p for p in PG_ROOT.glob("*/bin/pg_ctl") if p.parent.parent.name.isdigit()]
-    if not majors:
-        return None
-    return max(majors, key=lambda p: int(p.parent.parent.name)).parent
-
-
-def _find_bin_dir(settings: Settings) -> Path | None:
-    """The configured bin folder, else the newest installed one, else None."""
-    if settings.pg_bin_dir is not None:
-        if not (settings.pg_bin_dir / "pg_ctl").exists():
-            raise LocalPostgresError(
-                f"GIS_PG_BIN_DIR={settings.pg_bin_dir} holds no pg_ctl; fix or unset it."
-            )
-        return settings.pg_bin_dir
-    return _newest_bin_dir()
-
-
-def _major(bin_dir: Path) -> int:
-    """PostgreSQL major version of a bin folder (from `pg_config --version`)."""
-    out = _run([bin_dir / "pg_config", "--version"], what="pg_config --version")
-    match = re.search(r"(\d+)", out)
-    if match is None:
-        raise LocalPostgresError(f"cannot read a version from pg_config: {out!r}")
-    return int(match.group(1))
-
-
-def _postgis_control(bin_dir: Path) -> Path:
-    """Where postgis.control must be for the PostgreSQL of this bin folder."""
-    share = _run([bin_dir / "pg_config", "--sharedir"], what="pg_config --sharedir").strip()
-    return Path(share) / "extension" / "postgis.control"
-
-
-def _apt_default_major() -> int:
-    """Major the `postgresql` metapackage installs (15 on Debian 12, 16 on Ubuntu 24.04)."""
-    if shutil.which("apt-cache") is None:
-        return 15
-    done = subprocess.run(
-        ["apt-cache", "depends", "postgresql"], capture_output=True, text=True, check=False
-    )
-    found = re.search(r"Depends: postgresql-(\d+)\s", done.stdout + "\n")
-    return int(found.group(1)) if found else 15
-
-
-def _apt(cmd: list[str]) -> None:
-    """Run an apt-get command with its output shown, so the user sees the progress."""
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    print(f"pg_local: running {' '.join(cmd)}", file=sys.stderr, flush=True)
-    if subprocess.run(cmd, env=env, check=False).returncode != 0:
-        raise LocalPostgresError(f"{' '.join(cmd)} failed; see its output above.")
-
-
-def _can_apt_install(packages: list[str]) -> None:
-    """Return when we may install with apt (root on Debian/Ubuntu); else raise what to run."""
-    command = f"sudo apt-get update && sudo apt-get install -y {' '.join(packages)}"
-    if shutil.which("apt-get") is None:
-        raise LocalPostgresError(
-            f"PostgreSQL 15+ with PostGIS 3 is needed (on Debian/Ubuntu: {command}); "
-            "install it and set GIS_PG_BIN_DIR to its bin folder."
-        )
-    if not _is_root():
-        raise LocalPostgresError(command)
-
-
-def _install_server() -> None:
-    """Install PostgreSQL and the PostGIS 3 of the same major with apt."""
-    _can_apt_install(["postgresql", f"postgresql-{_apt_default_major()}-postgis-3"])
-    _apt(["apt-get", "update"])
-    # Asked after the update: the `postgresql` metapackage decides the major, PostGIS must match.
-    postgis = f"postgresql-{_apt_default_major()}-postgis-3"
-    _apt(["apt-get", "install", "-y", "postgresql", postgis])
-
-
-def _install_postgis(bin_dir: Path) -> None:
-    """Install the PostGIS 3 package matching the PostgreSQL of bin_dir with apt."""
-    package = f"postgresql-{_major(bin_dir)}-postgis-3"
-    _can_apt_install([package])
-    _apt(["apt-get", "update"])
-    _apt(["apt-get", "install", "-y", package])
-
-
-def ensure_installed(settings: Settings) -> Path:
-    """Find PostgreSQL's bin folder and PostGIS, installing them with apt when root."""
-    bin_dir = _find_bin_dir(settings)
-    if bin_dir is None:
-        _install_server()
-        bin_dir = _find_bin_dir(settings)
-        if bin_dir is None:
-            raise LocalPostgresError(f"PostgreSQL installed but no {PG_ROOT}/NN/bin/pg_ctl found.")
-    if not _postgis_control(bin_dir).exists():
-        _install_postgis(bin_dir)
-        if not _postgis_control(bin_dir).exists():
-            raise LocalPostgresError(f"PostGIS not found at {_postgis_control(bin_dir)}.")
-    return bin_dir
-
 
 # --- permissions --------------------------------------------------------------------------
 
 
 def _server_ids() -> tuple[int, int]:
     """uid and gid the server runs as: `postgres` when root, else ourselves."""
-    if not _is_root():
+    if not is_root():
         return os.getuid(), os.getgid()
     try:
         entry = pwd.getpwnam(SUPERUSER)
@@ -258,7 +77,7 @@ def _prepare_paths(settings: Settings) -> None:
         folder.chmod(mode)  # PostgreSQL refuses a data folder readable by others.
     log.touch(exist_ok=True)
     os.chown(log, uid, gid)
-    if _is_root():
+    if is_root():
         _make_traversable(data_dir)
         _make_traversable(sock)
 
@@ -297,7 +116,7 @@ def _initdb(settings: Settings, bin_dir: Path) -> None:
         "UTF8",
         "--locale=C",
     ]
-    _run(_as_server_user(cmd), what="initdb")
+    run(as_server_user(cmd), what="initdb")
     # Trust is acceptable only because nothing but this machine can connect (no other lines).
     hba = "local all all trust\nhost all all 127.0.0.1/32 trust\n"
     _write_file_as_server(data_dir / "pg_hba.conf", hba)
@@ -322,10 +141,10 @@ def _write_runtime_conf(settings: Settings) -> None:
 def _check_major(settings: Settings, bin_dir: Path) -> None:
     """Refuse a data folder made by another PostgreSQL major than the one found."""
     made_by = (settings.pg_data_dir / "PG_VERSION").read_text().strip()
-    if made_by != str(_major(bin_dir)):
+    if made_by != str(major(bin_dir)):
         raise LocalPostgresError(
             f"{settings.pg_data_dir} was made by PostgreSQL {made_by} but {bin_dir} is "
-            f"{_major(bin_dir)}; set GIS_PG_BIN_DIR to /usr/lib/postgresql/{made_by}/bin "
+            f"{major(bin_dir)}; set GIS_PG_BIN_DIR to /usr/lib/postgresql/{made_by}/bin "
             "or remove the data folder (its data is lost)."
         )
 
@@ -361,7 +180,7 @@ def is_running(settings: Settings) -> bool:
 def _pg_ctl(settings: Settings, bin_dir: Path, *args: str | Path) -> None:
     """Run pg_ctl on the data folder as the server user."""
     cmd = [bin_dir / "pg_ctl", "-D", settings.pg_data_dir.resolve(), *args]
-    _run(_as_server_user(cmd), what=f"pg_ctl {args[0]}", log=log_path(settings))
+    run(as_server_user(cmd), what=f"pg_ctl {args[0]}", log=log_path(settings))
 
 
 def start(settings: Settings) -> str:
@@ -391,7 +210,7 @@ def stop(settings: Settings) -> None:
     """Stop the local cluster (fast shutdown); nothing to do when it is not running."""
     if not is_running(settings):
         return
-    bin_dir = _find_bin_dir(settings)
+    bin_dir = find_bin_dir(settings)
     if bin_dir is None:
         raise LocalPostgresError(f"PostgreSQL binaries not found under {PG_ROOT}.")
     _pg_ctl(settings, bin_dir, "stop", "-w", "-t", "60", "-m", "fast")
@@ -414,7 +233,7 @@ def _connect(settings: Settings, database: str) -> psycopg.Connection[tuple[obje
     except psycopg.OperationalError as exc:
         raise LocalPostgresError(
             f"cannot connect to {url(settings, database)}: {exc}\n"
-            f"--- last lines of {log_path(settings)} ---\n{_tail(log_path(settings))}"
+            f"--- last lines of {log_path(settings)} ---\n{log_tail(log_path(settings))}"
         ) from exc
 
 
@@ -454,12 +273,12 @@ def drop_and_create_database(settings: Settings, name: str) -> str:
 def _installed_versions(settings: Settings) -> str:
     """PostgreSQL and PostGIS versions installed on disk."""
     try:
-        bin_dir = _find_bin_dir(settings)
+        bin_dir = find_bin_dir(settings)
         if bin_dir is None:
             return f"PostgreSQL: not installed (no {PG_ROOT}/NN/bin)"
-        pg = _run([bin_dir / "postgres", "--version"], what="postgres --version").strip()
-        control = _postgis_control(bin_dir)
-        found = re.search(r"default_version\s*=\s*'([^']+)'", _tail(control, 100))
+        pg = run([bin_dir / "postgres", "--version"], what="postgres --version").strip()
+        control = postgis_control(bin_dir)
+        found = re.search(r"default_version\s*=\s*'([^']+)'", log_tail(control, 100))
         postgis = f"PostGIS {found.group(1)}" if found else "PostGIS: not installed"
     except LocalPostgresError as exc:
         return f"versions unknown: {exc}"
