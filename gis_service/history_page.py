@@ -8,7 +8,7 @@ from typing import Any, Final
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from gis_service.ogc_html import display, label
+from gis_service.ogc.html import display, label
 
 ACTIONS_ZH: Final[dict[str, str]] = {"create": "新建", "update": "修改", "delete": "删除"}
 FACT_FIELDS: Final = ("category", "stage", "progress", "deadline", "completed_on", "community",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from urllib.parse import parse_qs, urlsplit
 
-from gis_service import ogc_html
-from gis_service.ogc_documents import (
+from gis_service.ogc import html as ogc_html
+from gis_service.ogc.documents import (
     CRS84,
     GEOJSON,
     READ_CONFORMANCE,
@@ -19,8 +19,8 @@ from gis_service.ogc_documents import (
     items_document,
     landing_page,
 )
-from gis_service.ogc_query import ItemsQuery
-from gis_service.ogc_schema import feature_schema
+from gis_service.ogc.query import ItemsQuery
+from gis_service.ogc.schema import feature_schema
 
 BASE = "http://example.test/ogc"
 ITEMS = f"{BASE}/collections/idle_building/items"

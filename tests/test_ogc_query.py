@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from gis_service.ogc_query import (
+from gis_service.ogc.query import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     BadParameter,

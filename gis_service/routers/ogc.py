@@ -15,11 +15,14 @@ from typing import Annotated, Final
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from gis_service import ogc_collections, ogc_documents, ogc_schema, ogc_writes
 from gis_service.api_responses import error_responses
 from gis_service.auth import CreatorDep, DeleterDep, EditorDep, current_reader
 from gis_service.deps import SessionDep, SettingsDep
-from gis_service.ogc_openapi import (
+from gis_service.ogc import collections as ogc_collections
+from gis_service.ogc import documents as ogc_documents
+from gis_service.ogc import schema as ogc_schema
+from gis_service.ogc import writes as ogc_writes
+from gis_service.ogc.openapi import (
     FEATURE_BODY,
     GEOJSON_OR_HTML,
     JSON_OR_HTML,
@@ -28,7 +31,7 @@ from gis_service.ogc_openapi import (
     READ_ONLY_COLLECTION,
     SCHEMA_RESPONSE,
 )
-from gis_service.ogc_query import (
+from gis_service.ogc.query import (
     Format,
     ItemsQuery,
     negotiate_format,
@@ -36,7 +39,7 @@ from gis_service.ogc_query import (
     parse_items_query,
     reject_unknown,
 )
-from gis_service.ogc_responses import (
+from gis_service.ogc.responses import (
     collection_crumbs,
     crumb,
     items_context,

@@ -16,8 +16,8 @@ from gis_service import edits
 from gis_service.auth import User
 from gis_service.edits import EditResult
 from gis_service.errors import InvalidInput, NotFound, ServiceError
-from gis_service.ogc_collections import require_collection
-from gis_service.ogc_query import COMMUNITIES
+from gis_service.ogc.collections import require_collection
+from gis_service.ogc.query import COMMUNITIES
 from gis_service.repo import parcel_reads
 from gis_service.settings import Settings
 

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from gis_service import parcel_listing
 from gis_service.errors import NotFound
-from gis_service.ogc_documents import Extent
-from gis_service.ogc_query import COLLECTION_IDS, COMMUNITIES, ItemsQuery
+from gis_service.ogc.documents import Extent
+from gis_service.ogc.query import COLLECTION_IDS, COMMUNITIES, ItemsQuery
 from gis_service.parcel_listing import Page
 from gis_service.repo import communities, extents
 from gis_service.repo.parcel_reads import ParcelQuery

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any, Final
 from urllib.parse import quote, urlencode
 
-from gis_service.ogc_query import COMMUNITIES, Format, ItemsQuery
+from gis_service.ogc.query import COMMUNITIES, Format, ItemsQuery
 from gis_service.rules.stages import CATEGORY_LABELS_ZH
 
 GEOJSON: Final = "application/geo+json"
