@@ -77,6 +77,8 @@ def planner_map(inputs: MapInputs, settings: Settings, **options: Any) -> folium
         data_changed_at=inputs.data_changed_at,
         basemap=settings.basemap,
         tianditu_key=settings.tianditu_key,
+        custom_tiles=settings.basemap_url,
+        custom_attribution=settings.basemap_attribution,
         embed_limit=settings.map_embed_limit,
         **options,
     )

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from gis_service.rules.levels import RiskThresholds
@@ -68,12 +68,23 @@ class Settings(BaseSettings):
     level_orange_lag: int = Field(default=25, description="Orange when lag ≥ this (points).")
     level_yellow_lag: int = Field(default=10, description="Yellow when lag ≥ this (points).")
 
-    basemap: Literal["none", "osm", "tianditu", "gaode"] = Field(
+    basemap: Literal["none", "osm", "tianditu", "gaode", "custom"] = Field(
         default="none",
-        description="Basemap under the maps. `none` draws the bundled land polygon; others "
-        "need network access to their tile servers.",
+        description="Basemap under the maps. `none` draws the bundled land polygon (offline); "
+        "`custom` is a tile server of your own (GIS_BASEMAP_URL); the others need access to "
+        "their public tile servers (`gaode` shifts our layers to GCJ-02).",
     )
-    tianditu_key: str | None = Field(default=None, description="Tianditu `tk` key.")
+    tianditu_key: str | None = Field(
+        default=None, description="Tianditu `tk` key (needed when basemap is `tianditu`)."
+    )
+    basemap_url: str | None = Field(
+        default=None,
+        description="Tile URL template of the `custom` basemap, e.g. "
+        "`http://tiles.intranet/{z}/{x}/{y}.png`.",
+    )
+    basemap_attribution: str | None = Field(
+        default=None, description="Attribution shown for the `custom` basemap."
+    )
     map_embed_limit: int = Field(
         default=5000, description="Most parcels embedded in one map page or file."
     )
@@ -102,6 +113,15 @@ class Settings(BaseSettings):
             if value.startswith(prefix):
                 return "postgresql+psycopg://" + value[len(prefix) :]
         return value
+
+    @model_validator(mode="after")
+    def _basemap_is_complete(self) -> Settings:
+        """Refuse at start-up a basemap that could not be drawn (missing key or URL)."""
+        if self.basemap == "tianditu" and not self.tianditu_key:
+            raise ValueError("GIS_BASEMAP=tianditu needs GIS_TIANDITU_KEY")
+        if self.basemap == "custom" and not self.basemap_url:
+            raise ValueError("GIS_BASEMAP=custom needs GIS_BASEMAP_URL")
+        return self
 
     @property
     def thresholds(self) -> RiskThresholds:

@@ -415,3 +415,10 @@ def test_above_the_limit_embeds_clustered_points() -> None:
 def test_at_the_limit_shapes_are_embedded() -> None:
     assert planner_data(sample_map(embed_limit=12))["mode"] == "shapes"
     assert level_colour(Level.BLUE) == "#4575b4"
+
+
+def test_custom_basemap_uses_the_configured_tile_server() -> None:
+    layers = basemap_layers("custom", None, "http://tiles.intranet/{z}/{x}/{y}.png", "市测绘院")
+    assert len(layers) == 1 and layers[0].tiles == "http://tiles.intranet/{z}/{x}/{y}.png"
+    with pytest.raises(ValueError, match="basemap_url"):
+        basemap_layers("custom", None)

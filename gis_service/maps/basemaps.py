@@ -7,8 +7,8 @@ from urllib.parse import quote
 
 import folium
 
-Basemap = Literal["none", "osm", "tianditu", "gaode"]
-BASEMAPS: Final[tuple[str, ...]] = ("none", "osm", "tianditu", "gaode")
+Basemap = Literal["none", "osm", "tianditu", "gaode", "custom"]
+BASEMAPS: Final[tuple[str, ...]] = ("none", "osm", "tianditu", "gaode", "custom")
 
 _OSM = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 _GAODE = (
@@ -22,17 +22,33 @@ _TIANDITU = (
 )
 
 
-def add_basemap(m: folium.Map, basemap: str, tianditu_key: str | None) -> folium.Map:
+def add_basemap(
+    m: folium.Map,
+    basemap: str,
+    tianditu_key: str | None,
+    custom_tiles: str | None = None,
+    custom_attribution: str | None = None,
+) -> folium.Map:
     """Add the basemap's tile layers to the map; `none` adds nothing (the light base is ours)."""
-    for layer in basemap_layers(basemap, tianditu_key):
+    for layer in basemap_layers(basemap, tianditu_key, custom_tiles, custom_attribution):
         layer.add_to(m)
     return m
 
 
-def basemap_layers(basemap: str, tianditu_key: str | None) -> list[folium.TileLayer]:
+def basemap_layers(
+    basemap: str,
+    tianditu_key: str | None,
+    custom_tiles: str | None = None,
+    custom_attribution: str | None = None,
+) -> list[folium.TileLayer]:
     """The tile layers of a basemap setting; ValueError for an unknown one or a missing key."""
     if basemap == "none":
         return []
+    if basemap == "custom":
+        # A tile server on the intranet ({z}/{x}/{y} template), e.g. a GeoServer or a cache.
+        if not custom_tiles:
+            raise ValueError("basemap 'custom' needs basemap_url (GIS_BASEMAP_URL)")
+        return [_tiles(custom_tiles, custom_attribution or "内网底图", "abc")]
     if basemap == "osm":
         return [_tiles(_OSM, "© OpenStreetMap contributors", "abc")]
     if basemap == "gaode":

@@ -37,6 +37,8 @@ def build_planner_map(
     data_changed_at: datetime | None = None,
     basemap: str = "none",
     tianditu_key: str | None = None,
+    custom_tiles: str | None = None,
+    custom_attribution: str | None = None,
     history_url: str | None = "/api/parcels/{code}/history",
     date_picker_url: str | None = "?as_of={as_of}",
     embed_limit: int = 5000,
@@ -52,7 +54,7 @@ def build_planner_map(
         raise ValueError(f"colour must be 'level' or 'stage', not {colour!r}")
     transform = wgs84_to_gcj02 if basemap == "gaode" else None
     m = _empty_map(title)
-    add_basemap(m, basemap, tianditu_key)
+    add_basemap(m, basemap, tianditu_key, custom_tiles, custom_attribution)
     points = len(parcels.get("features") or []) > embed_limit
     records = [
         slim_parcel(f, as_of, transform=transform, points=points)
