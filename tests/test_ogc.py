@@ -62,7 +62,7 @@ def test_landing_page(client: TestClient) -> None:
     assert body["title"]
     assert rel(body, "data") == "http://testserver/ogc/collections"
     assert rel(body, "conformance") == "http://testserver/ogc/conformance"
-    assert rel(body, "service-desc") == "http://testserver/openapi.json"
+    assert rel(body, "service-desc") == "http://testserver/ogc/api"
     assert client.get(rel(body, "service-desc") or "").status_code == 200
 
 
@@ -330,3 +330,13 @@ def test_schema_lists_the_served_properties(client: TestClient, collection: str)
         # Whole numbers of a `number` field are sent as JSON integers.
         numeric = declared_type == "number" and type(value) in (int, float)
         assert numeric or declared_type == kinds[type(value)], name
+
+
+def test_api_definition_is_relative_to_ogc(client: TestClient) -> None:
+    response = client.get("/ogc/api")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["servers"] == [{"url": "http://testserver/ogc"}]
+    items = document["paths"]["/collections/{collectionId}/items"]["get"]
+    assert {"bbox", "limit", "datetime", "stage"} <= {p["name"] for p in items["parameters"]}
+    assert not any(path.startswith("/api/") for path in document["paths"])

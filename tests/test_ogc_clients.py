@@ -230,3 +230,20 @@ def test_writes_through_ogc_are_read_by_gdal(
     admin = {"Authorization": f"Bearer {tokens['admin']}", "If-Match": patched.headers["ETag"]}
     assert httpx.delete(f"{items}/{CODE}", headers=admin, timeout=30).status_code == 204
     assert feature_count(base, "idle_building") == before
+
+
+def test_gdal_sends_attribute_filters_to_the_server(live_server: str, tmp_path: Path) -> None:
+    # GDAL learns the queryable parameters from the service-desc (/ogc/api) and pushes
+    # `-where stage = ...` down as ?stage=..., instead of downloading every feature.
+    result = subprocess.run(
+        ["ogrinfo", "-ro", "-al", "-so", f"OAPIF:{live_server}/ogc", "old_compound",
+         "-where", "stage = 'completed'"],
+        capture_output=True, text=True, timeout=180, check=False,
+        env=os.environ | GDAL_ENV | {"CPL_DEBUG": "ON"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "items?limit=" in result.stderr and "stage=completed" in result.stderr
+    match = re.search(r"^Feature Count: (\d+)$", result.stdout, re.MULTILINE)
+    assert match and int(match.group(1)) == number_matched(
+        live_server, "old_compound", stage="completed"
+    )

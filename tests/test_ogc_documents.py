@@ -44,7 +44,7 @@ def test_landing_page_links_what_gdal_needs() -> None:
     """self, service-desc, conformance and data, all absolute."""
     rels = links(landing_page(BASE))
     assert rels["self"] == BASE
-    assert rels["service-desc"] == "http://example.test/openapi.json"
+    assert rels["service-desc"] == "http://example.test/ogc/api"
     assert rels["conformance"] == f"{BASE}/conformance"
     assert rels["data"] == f"{BASE}/collections"
 

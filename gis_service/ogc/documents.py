@@ -58,7 +58,7 @@ def landing_page(base: str) -> dict[str, Any]:
         "links": [
             _link(f"{base}", "self", JSON, "本页 (JSON)"),
             _link(f"{base}?f=html", "alternate", HTML, "本页 (HTML)"),
-            _link(f"{root}/openapi.json", "service-desc", OPENAPI, "OpenAPI 文档"),
+            _link(f"{base}/api", "service-desc", OPENAPI, "OpenAPI 文档"),
             _link(f"{root}/docs", "service-doc", HTML, "接口说明"),
             _link(f"{base}/conformance", "conformance", JSON, "符合的标准"),
             _link(f"{base}/collections", "data", JSON, "数据集"),

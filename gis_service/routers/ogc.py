@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Final
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 
 from gis_service.api_responses import error_responses
@@ -138,6 +139,26 @@ def landing(request: Request, fmt: FormatDep) -> Response:
     base = ogc_base(request)
     document = ogc_documents.landing_page(base)
     return respond(document, fmt, "landing.html", base=base, title=ogc_documents.TITLE)
+
+
+@router.get("/api", include_in_schema=False)
+def api_definition(request: Request) -> JSONResponse:
+    """The OpenAPI document of this service alone, paths relative to /ogc.
+
+    GDAL's OAPIF driver reads `/collections/{collectionId}/items` in the service-desc to learn
+    which query parameters it may send; with the whole app's document (paths under /ogc) it
+    finds none and filters every feature on its side.
+    """
+    document = get_openapi(
+        title=ogc_documents.TITLE,
+        version=request.app.version,
+        routes=[r for r in router.routes if getattr(r, "include_in_schema", True)],
+        servers=[{"url": ogc_base(request)}],
+    )
+    document["paths"] = {
+        path.removeprefix(router.prefix) or "/": item for path, item in document["paths"].items()
+    }
+    return JSONResponse(document, media_type=ogc_documents.OPENAPI)
 
 
 @router.get(
