@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -88,12 +89,9 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="session")
-def live_server(settings: Settings) -> Iterator[str]:
-    """Base URL of a real uvicorn server on 127.0.0.1 serving the committed test database.
-
-    Tests that use it must not write through it (nothing rolls that back).
-    """
+@contextmanager
+def running_server(settings: Settings) -> Iterator[str]:
+    """A real uvicorn server of the app on a free 127.0.0.1 port, in a thread; its base URL."""
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
@@ -105,6 +103,18 @@ def live_server(settings: Settings) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def live_server(settings: Settings) -> Iterator[str]:
+    """Base URL of a real server on the committed test database.
+
+    Tests that use it must not write through it (nothing rolls that back).
+    """
+    with running_server(settings) as url:
+        yield url

@@ -4,9 +4,7 @@ two writers with the same ETag, and issue #4's "done when" scenario on 上城国
 from __future__ import annotations
 
 import json
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -15,15 +13,13 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from gis_service import auth, db
 from gis_service.loader import load_folder
-from gis_service.main import create_app
 from gis_service.rules.history import fold_changes
 from gis_service.settings import Settings
 from tests.api_helpers import bearer, feature
-from tests.conftest import SAMPLE_DIR, fresh_database
+from tests.conftest import SAMPLE_DIR, fresh_database, running_server
 
 # The sample data as it stood on this day: 上城国际 was still idle (its history moves it to
 # negotiating on 2021-03-15).
@@ -50,13 +46,6 @@ def sample_as_of(folder: Path, cutoff: str) -> None:
             kept.append(item)
     collection["features"] = kept
     (folder / "parcels.geojson").write_text(json.dumps(collection, ensure_ascii=False), "utf-8")
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def prepared_settings(folder: Path) -> Settings:
@@ -86,21 +75,11 @@ def issue_tokens(settings: Settings) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """uvicorn serving the app on a free 127.0.0.1 port from a background thread."""
+    """A real server on a database of its own, and a token per role."""
     settings = prepared_settings(tmp_path_factory.mktemp("sample"))
     tokens = issue_tokens(settings)
-    port = free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not running.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield Server(url=f"http://127.0.0.1:{port}", tokens=tokens)
-    running.should_exit = True
-    thread.join(timeout=30)
+    with running_server(settings) as url:
+        yield Server(url=url, tokens=tokens)
 
 
 def patch(server: Server, role: str, code: str, body: Any, etag: str) -> httpx.Response:

@@ -10,29 +10,23 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
-import threading
-import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from owslib.ogcapi.features import Features
 
 from gis_service import auth, db
 from gis_service.loader import load_folder
-from gis_service.main import create_app
 from gis_service.rules.stages import CATEGORIES
 from gis_service.settings import PROJECT_ROOT, Settings
 from tests.api_helpers import feature, square
-from tests.conftest import fresh_database
+from tests.conftest import fresh_database, running_server
 
 COLLECTIONS = (*CATEGORIES, "communities")
 RUN = uuid.uuid4().hex[:8]
@@ -162,27 +156,6 @@ def test_owslib_reads_collections_and_items(live_server: str) -> None:
     assert {f["properties"]["kind"] for f in villages["features"]} == {"urban_village"}
 
 
-@contextmanager
-def running(settings: Settings) -> Iterator[str]:
-    """A uvicorn server of the app on a free 127.0.0.1 port, in a thread; its base URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def writable_server() -> Iterator[tuple[str, dict[str, str]]]:
     """A server on its own database (sample data loaded) and a token per role."""
@@ -198,7 +171,7 @@ def writable_server() -> Iterator[tuple[str, dict[str, str]]]:
             for role in ("planner", "investment", "admin")
         }
     engine.dispose()
-    with running(settings) as base:
+    with running_server(settings) as base:
         yield base, tokens
 
 
