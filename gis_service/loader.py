@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from shapely.geometry import MultiPolygon, shape
+
 from gis_service.fields import FIELD_KINDS, from_json_value, to_json_value
 from gis_service.repo import communities, parcel_reads, parcel_writes
 
@@ -127,8 +129,6 @@ def _normal(field: str, value: Any) -> Any:
     if value is None:
         return None
     if field == "geometry":
-        from shapely.geometry import MultiPolygon, shape
-
         geom = shape(value)
         multi = geom if isinstance(geom, MultiPolygon) else MultiPolygon([geom])
         return json.dumps(_rounded(multi.__geo_interface__["coordinates"]))

@@ -57,5 +57,5 @@ def get_feature(
     row = parcel_reads.select_parcel(session, code, as_of=on)
     if row is None:
         raise NotFound(f"no parcel with code {code!r} as of {on.isoformat()}", field="code")
-    changes = parcel_reads.select_last_changes(session, as_of=on)
+    changes = parcel_reads.select_last_changes(session, as_of=on, code=code)
     return parcel_feature(row, on=on, thresholds=thresholds, last_change=changes.get(code))

@@ -85,19 +85,20 @@ def select_history(session: Session, code: str) -> list[dict[str, Any]]:
 
 
 def select_last_changes(
-    session: Session, *, as_of: date | None = None
+    session: Session, *, as_of: date | None = None, code: str | None = None
 ) -> dict[str, dict[str, Any]]:
-    """The latest update event (field, effective date, actor) of every parcel, by code."""
+    """The latest update event (field, effective date, actor) of every parcel (or one), by code."""
     statement = text(
         """
         SELECT DISTINCT ON (e.code) e.code, e.field, e.effective_date, e.actor
         FROM parcel_event AS e
         WHERE e.action = 'update'
           AND (CAST(:as_of AS date) IS NULL OR e.effective_date <= :as_of)
+          AND (CAST(:code AS text) IS NULL OR e.code = :code)
         ORDER BY e.code, e.effective_date DESC, e.id DESC
         """
     )
-    rows = session.execute(statement, {"as_of": as_of}).mappings()
+    rows = session.execute(statement, {"as_of": as_of, "code": code}).mappings()
     return {row["code"]: dict(row) for row in rows}
 
 
