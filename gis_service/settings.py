@@ -114,6 +114,16 @@ class Settings(BaseSettings):
                 return "postgresql+psycopg://" + value[len(prefix) :]
         return value
 
+    @field_validator("tianditu_key", "basemap_url", "basemap_attribution")
+    @classmethod
+    def _no_template_delimiters(cls, value: str | None) -> str | None:
+        """Refuse Jinja delimiters in text that folium's own elements carry into a page."""
+        # folium compiles an element's output as a template (issue 8); maps.page keeps it
+        # from being rendered, but "{%" or "{#" would still break the compile.
+        if value is not None and any(mark in value for mark in ("{{", "{%", "{#")):
+            raise ValueError("may not contain {{, {% or {# (template delimiters)")
+        return value
+
     @model_validator(mode="after")
     def _basemap_is_complete(self) -> Settings:
         """Refuse at start-up a basemap that could not be drawn (missing key or URL)."""

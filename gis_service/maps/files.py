@@ -9,11 +9,12 @@ from pathlib import Path
 import folium
 
 from gis_service.maps.assets import inline_assets
+from gis_service.maps.page import page_html
 
 
 def render_standalone(m: folium.Map) -> str:
     """The map as one self-contained HTML page: every asset inlined, no external request."""
-    return inline_assets(m).get_root().render()
+    return page_html(inline_assets(m))
 
 
 def write_standalone(m: folium.Map, path: Path) -> int:

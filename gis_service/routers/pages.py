@@ -15,6 +15,7 @@ from gis_service.deps import AsOfDep, SessionDep, SettingsDep
 from gis_service.errors import NotFound
 from gis_service.history_page import render_history
 from gis_service.maps.assets import link_assets
+from gis_service.maps.page import page_html
 from gis_service.repo import parcel_reads
 
 router = APIRouter(tags=["pages"])
@@ -48,7 +49,7 @@ def planner_map(
     m = map_inputs.planner_map(
         inputs, settings, colour=colour, history_url="/parcels/{code}/history"
     )
-    return HTMLResponse(link_assets(m).get_root().render())
+    return HTMLResponse(page_html(link_assets(m)))
 
 
 @router.get(
