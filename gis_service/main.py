@@ -11,13 +11,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import text
 
 from gis_service import db
-from gis_service.deps import SessionDep
+from gis_service.auth import READ_ACCESS
+from gis_service.database_errors import DATABASE_ERRORS, unavailable
 from gis_service.error_handlers import add_fallback_handlers
 from gis_service.errors import ServiceError
-from gis_service.routers import kpis, ogc, pages, parcels, users
+from gis_service.request_text import RefuseUnstorableText
+from gis_service.routers import kpis, ogc, pages, parcels, service, users
 from gis_service.settings import Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -46,11 +47,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     _add_error_handlers(app)
-    app.include_router(parcels.router)
-    app.include_router(users.router)
-    app.include_router(kpis.router)
-    app.include_router(ogc.router)
-    app.include_router(pages.router)
+    app.add_middleware(RefuseUnstorableText)
+    app.include_router(service.router)  # health checks and the icon: open to all
+    for router in (parcels.router, users.router, kpis.router, ogc.router, pages.router):
+        app.include_router(router, dependencies=READ_ACCESS)  # 401 unless public_read or a token
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)
@@ -65,12 +65,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             oauth2_redirect_url=f"/static/vendor/{SWAGGER_UI}/oauth2-redirect.html",
         )
 
-    @app.get("/healthz", tags=["service"], summary="Liveness and database check")
-    def healthz(session: SessionDep) -> dict[str, str]:
-        """Answer ok when the database answers, with the PostGIS version."""
-        version = session.execute(text("SELECT postgis_lib_version()")).scalar_one()
-        return {"status": "ok", "postgis": str(version)}
-
     return app
 
 
@@ -82,6 +76,12 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def service_error(_: Request, error: ServiceError) -> JSONResponse:
         return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
+
+    for database_error in DATABASE_ERRORS:  # 503 + Retry-After, never 500 (issue 8)
+
+        @app.exception_handler(database_error)
+        async def database_down(request: Request, error: Exception) -> JSONResponse:
+            return await service_error(request, unavailable(error))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:

@@ -17,7 +17,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 
 from gis_service.api_responses import error_responses
-from gis_service.auth import CreatorDep, DeleterDep, EditorDep, current_reader
+from gis_service.auth import CreatorDep, DeleterDep, EditorDep
 from gis_service.deps import SessionDep, SettingsDep
 from gis_service.ogc import collections as ogc_collections
 from gis_service.ogc import documents as ogc_documents
@@ -123,8 +123,7 @@ FormatDep = Annotated[Format, Depends(output_format)]
 ItemsQueryDep = Annotated[ItemsQuery, Depends(items_query)]
 ItemAsOfDep = Annotated[date | None, Depends(item_as_of)]
 WritableDep = Annotated[str, Depends(writable)]
-READ_DEPS: Final = [Depends(current_reader)]
-DOCUMENT_DEPS: Final = [Depends(only_format), *READ_DEPS]
+DOCUMENT_DEPS: Final = [Depends(only_format)]
 
 
 @router.get(
@@ -219,7 +218,7 @@ def collection(
     "/collections/{collectionId}/schema",
     summary="JSON Schema of the collection's features",
     responses=READ_ERRORS | SCHEMA_RESPONSE,
-    dependencies=[Depends(only_format), *READ_DEPS],
+    dependencies=DOCUMENT_DEPS,
 )
 def schema(request: Request, collection_id: CollectionId) -> Response:
     """The properties a feature carries and their types, for clients to type their fields."""
@@ -233,7 +232,6 @@ def schema(request: Request, collection_id: CollectionId) -> Response:
     "/collections/{collectionId}/items",
     summary="Features of a collection",
     responses=READ_ERRORS | GEOJSON_OR_HTML,
-    dependencies=READ_DEPS,
 )
 def items(
     request: Request,
@@ -267,7 +265,6 @@ def items(
     "/collections/{collectionId}/items/{featureId}",
     summary="One feature (ETag = its version)",
     responses=READ_ERRORS | GEOJSON_OR_HTML,
-    dependencies=READ_DEPS,
 )
 def item(
     request: Request,

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import HTMLResponse
 
 from gis_service import map_inputs
 from gis_service.api_responses import error_responses
-from gis_service.auth import ReaderDep
 from gis_service.deps import AsOfDep, SessionDep, SettingsDep
 from gis_service.errors import NotFound
 from gis_service.history_page import render_history
@@ -19,8 +17,6 @@ from gis_service.maps.page import page_html
 from gis_service.repo import parcel_reads
 
 router = APIRouter(tags=["pages"])
-
-FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.svg"
 
 Category = Literal["demolition_area", "old_compound", "idle_building", "key_project"]
 
@@ -35,7 +31,6 @@ def planner_map(
     session: SessionDep,
     settings: SettingsDep,
     as_of: AsOfDep,
-    _reader: ReaderDep,
     colour: Annotated[
         Literal["level", "stage"], Query(description="Colour parcels by risk level or by stage.")
     ] = "level",
@@ -58,16 +53,10 @@ def planner_map(
     summary="A parcel's facts and every recorded change (HTML)",
     responses=error_responses(401, 404),
 )
-def history_page(code: str, session: SessionDep, _reader: ReaderDep) -> HTMLResponse:
+def history_page(code: str, session: SessionDep) -> HTMLResponse:
     """The history of one parcel as a page for people (JSON: /api/parcels/{code}/history)."""
     events = parcel_reads.select_history(session, code)
     if not events:
         raise NotFound(f"no parcel with code {code!r}", field="code")
     current = parcel_reads.select_parcel(session, code)
     return HTMLResponse(render_history(code, events, current))
-
-
-@router.get("/favicon.ico", include_in_schema=False)
-def favicon() -> FileResponse:
-    """The service's icon (browsers ask for it on every page)."""
-    return FileResponse(FAVICON, media_type="image/svg+xml")

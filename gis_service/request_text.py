@@ -1,0 +1,80 @@
+"""Path and query text PostgreSQL cannot store, refused at the edge for every route (issue 8).
+
+PostgreSQL refuses NUL in text (and a lone UTF-16 surrogate cannot be encoded as UTF-8), so
+such a value reaching a query failed with 500. This middleware answers 400 before routing,
+naming the query parameter, or the path parameter of the route the path would match.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from fastapi import routing
+from starlette.datastructures import QueryParams
+from starlette.responses import JSONResponse
+from starlette.routing import compile_path
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from gis_service.errors import ServiceError
+
+_UNSTORABLE: Final = re.compile("[\x00\ud800-\udfff]")
+
+
+class UnstorableText(ServiceError):
+    """A path or query parameter holds a character no text column can store."""
+
+    status, code = 400, "invalid_parameter"
+
+
+class RefuseUnstorableText:
+    """ASGI middleware: 400 for NUL or lone surrogates anywhere in the path or query."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer 400 in the service's error shape, or pass the request on."""
+        error = unstorable_parameter(scope) if scope["type"] == "http" else None
+        if error is None:
+            await self.app(scope, receive, send)
+            return
+        response = JSONResponse(error.body(), status_code=error.status)
+        await response(scope, receive, send)
+
+
+def unstorable_parameter(scope: Scope) -> UnstorableText | None:
+    """The error naming the first parameter with unstorable text, or None."""
+    for name, value in QueryParams(scope.get("query_string", b"")).multi_items():
+        if _UNSTORABLE.search(name):
+            return _refusal("a query parameter's name", "query")
+        if _UNSTORABLE.search(value):
+            return _refusal(f"query parameter {name}", name)
+    if _UNSTORABLE.search(scope.get("path", "")):
+        parameter = _path_parameter(scope)
+        where = f"path parameter {parameter}" if parameter else "the path"
+        return _refusal(where, parameter or "path")
+    return None
+
+
+def _refusal(where: str, field: str) -> UnstorableText:
+    """The 400 for one place."""
+    return UnstorableText(
+        f"{where} contains a NUL or an unpaired surrogate character, which cannot be stored",
+        field=field,
+    )
+
+
+def _path_parameter(scope: Scope) -> str | None:
+    """The name of the path parameter holding the bad text, in a route the path matches."""
+    app = scope.get("app")
+    path = scope.get("path", "")
+    for context in routing.iter_route_contexts(getattr(app, "routes", [])):
+        regex, _format, _convertors = compile_path(context.path or "")
+        match = regex.match(path)
+        if match is None:
+            continue
+        for name, value in match.groupdict().items():
+            if _UNSTORABLE.search(value):
+                return name
+    return None
