@@ -28,6 +28,9 @@ def write(
     """PUT, PATCH or DELETE one item, with If-Match for a version (None: no If-Match)."""
     headers = bearer(token) | ({"If-Match": f'"v{version}"'} if version is not None else {})
     content = None if body is None else json.dumps(body)
+    if content is not None:  # a JSON body must say so (415 otherwise)
+        kind = "merge-patch+json" if method == "PATCH" else "geo+json"
+        headers["Content-Type"] = f"application/{kind}"
     return client.request(method, f"{ITEMS}/{code}", content=content, headers=headers)
 
 
@@ -88,7 +91,8 @@ def test_write_parameters_are_checked(client: TestClient, tokens: dict[str, str]
     """Unknown query parameters on a write are 400; bad bodies are edits.py's 4xx."""
     assert post(client, tokens["planner"], feature(), colour="red").status_code == 400
     assert post(client, tokens["planner"], {"type": "Feature"}).status_code == 422
-    bad = client.post(ITEMS, content=b"{not json", headers=bearer(tokens["planner"]))
+    json_type = {"Content-Type": "application/json"}
+    bad = client.post(ITEMS, content=b"{not json", headers=bearer(tokens["planner"]) | json_type)
     assert bad.status_code == 400
 
 
