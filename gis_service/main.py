@@ -17,6 +17,7 @@ from gis_service.auth import READ_ACCESS
 from gis_service.database_errors import DATABASE_ERRORS, unavailable
 from gis_service.error_handlers import add_fallback_handlers
 from gis_service.errors import ServiceError
+from gis_service.public_urls import TrustedHosts
 from gis_service.request_text import RefuseUnstorableText
 from gis_service.routers import kpis, ogc, pages, parcels, service, users
 from gis_service.settings import Settings
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     _add_error_handlers(app)
     app.add_middleware(RefuseUnstorableText)
+    app.add_middleware(TrustedHosts, allowed=settings.allowed_hosts)  # outermost: runs first
     app.include_router(service.router)  # health checks and the icon: open to all
     for router in (parcels.router, users.router, kpis.router, ogc.router, pages.router):
         app.include_router(router, dependencies=READ_ACCESS)  # 401 unless public_read or a token

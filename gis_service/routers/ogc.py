@@ -48,6 +48,7 @@ from gis_service.ogc.responses import (
     written,
 )
 from gis_service.preconditions import IfMatchDep, etag
+from gis_service.public_urls import public_url
 from gis_service.request_body import JsonBodyDep
 from gis_service.routers.parcels import EffectiveDateDep, RepairQuery
 
@@ -402,4 +403,4 @@ def delete_item(
 
 def ogc_base(request: Request) -> str:
     """The absolute URL of the landing page (honours the app's root path)."""
-    return str(request.url_for("ogc_landing")).rstrip("/")
+    return public_url(request, request.url_for("ogc_landing")).rstrip("/")
