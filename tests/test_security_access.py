@@ -11,10 +11,8 @@ from fastapi import routing
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from gis_service.deps import get_session
-from gis_service.main import create_app
 from gis_service.settings import Settings
-from tests.api_helpers import bearer, tokens
+from tests.api_helpers import app_client, bearer, tokens
 
 __all__ = ["tokens"]
 
@@ -37,9 +35,7 @@ def every_route(client: TestClient) -> list[tuple[str, str]]:
 @pytest.fixture
 def closed(settings: Settings, session: Session) -> Iterator[TestClient]:
     """A client of the app with public_read off."""
-    app = create_app(settings.model_copy(update={"public_read": False}))
-    app.dependency_overrides[get_session] = lambda: session
-    with TestClient(app) as client:
+    with app_client(settings, session, public_read=False) as client:
         yield client
 
 

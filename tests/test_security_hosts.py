@@ -8,10 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from gis_service.deps import get_session
-from gis_service.main import create_app
 from gis_service.public_urls import host_allowed
 from gis_service.settings import Settings
+from tests.api_helpers import app_client
 
 BASE = "https://gis.example.gov.cn/yatou"
 
@@ -24,9 +23,7 @@ def hrefs(document: dict[str, object]) -> list[str]:
 @pytest.fixture
 def behind_proxy(settings: Settings, session: Session) -> Iterator[TestClient]:
     """A client of the app with public_base_url set."""
-    app = create_app(settings.model_copy(update={"public_base_url": BASE}))
-    app.dependency_overrides[get_session] = lambda: session
-    with TestClient(app) as client:
+    with app_client(settings, session, public_base_url=BASE) as client:
         yield client
 
 
