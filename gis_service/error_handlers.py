@@ -14,6 +14,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from gis_service.route_match import allowed_methods
+
 log = logging.getLogger("gis_service")
 
 
@@ -21,11 +23,16 @@ def add_fallback_handlers(app: FastAPI) -> None:
     """Answer framework HTTP errors (404 route, 405 method) and crashes in the one shape."""
 
     @app.exception_handler(HTTPException)
-    async def http_error(_: Request, error: HTTPException) -> JSONResponse:
+    async def http_error(request: Request, error: HTTPException) -> JSONResponse:
         phrase = HTTPStatus(error.status_code).phrase
         detail = error.detail if isinstance(error.detail, str) else phrase
         body = {"error": phrase.lower().replace(" ", "_"), "message": detail, "field": None}
-        return JSONResponse(body, status_code=error.status_code, headers=error.headers)
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            # Starlette lists the methods of the first route that matched the path only;
+            # RFC 9110 section 15.5.6: Allow lists every method the resource answers.
+            headers["Allow"] = allowed_methods(request.app, request.url.path)
+        return JSONResponse(body, status_code=error.status_code, headers=headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:

@@ -12,7 +12,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from gis_service import db
+from gis_service import db, openapi_fixes
 from gis_service.auth import READ_ACCESS
 from gis_service.database_errors import DATABASE_ERRORS, unavailable
 from gis_service.error_handlers import add_fallback_handlers
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    openapi_fixes.install(app)
     _add_error_handlers(app)
     app.add_middleware(RefuseUnstorableText)
     app.add_middleware(TrustedHosts, allowed=settings.allowed_hosts)  # outermost: runs first

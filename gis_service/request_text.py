@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from fastapi import routing
 from starlette.datastructures import QueryParams
 from starlette.responses import JSONResponse
-from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gis_service.errors import ServiceError
+from gis_service.route_match import matching_routes
 
 _UNSTORABLE: Final = re.compile("[\x00\ud800-\udfff]")
 
@@ -67,14 +66,8 @@ def _refusal(where: str, field: str) -> UnstorableText:
 
 def _path_parameter(scope: Scope) -> str | None:
     """The name of the path parameter holding the bad text, in a route the path matches."""
-    app = scope.get("app")
-    path = scope.get("path", "")
-    for context in routing.iter_route_contexts(getattr(app, "routes", [])):
-        regex, _format, _convertors = compile_path(context.path or "")
-        match = regex.match(path)
-        if match is None:
-            continue
-        for name, value in match.groupdict().items():
+    for _methods, parameters in matching_routes(scope.get("app"), scope.get("path", "")):
+        for name, value in parameters.items():
             if _UNSTORABLE.search(value):
                 return name
     return None

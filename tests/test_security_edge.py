@@ -90,3 +90,23 @@ def test_health_checks_report_the_database_when_it_is_up(client: TestClient) -> 
     assert health.json()["database"] == "up" and health.json()["postgis"]
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["status"] == "ready"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "allow"),
+    [
+        ("POST", "/api/parcels/IB-01", "DELETE, GET, PATCH"),
+        ("PUT", "/api/parcels", "GET, POST"),
+        ("DELETE", f"{ITEM}", "GET, POST"),
+        ("POST", f"{ITEM}/IB-01", "DELETE, GET, PATCH, PUT"),
+        ("POST", "/map", "GET"),
+        ("PUT", "/api/users/me", "DELETE, GET"),
+    ],
+)
+def test_405_allow_lists_every_method_of_the_path(
+    client: TestClient, method: str, url: str, allow: str
+) -> None:
+    answer = client.request(method, url)
+    assert answer.status_code == 405
+    assert answer.headers["Allow"] == allow
+    assert answer.json()["error"] == "method_not_allowed"

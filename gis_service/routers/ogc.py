@@ -47,6 +47,7 @@ from gis_service.ogc.responses import (
     respond,
     written,
 )
+from gis_service.openapi_fixes import matched_to_service
 from gis_service.preconditions import IfMatchDep, etag
 from gis_service.public_urls import public_url
 from gis_service.request_body import JsonBodyDep
@@ -158,7 +159,7 @@ def api_definition(request: Request) -> JSONResponse:
     document["paths"] = {
         path.removeprefix(router.prefix) or "/": item for path, item in document["paths"].items()
     }
-    return JSONResponse(document, media_type=ogc_documents.OPENAPI)
+    return JSONResponse(matched_to_service(document), media_type=ogc_documents.OPENAPI)
 
 
 @router.get(
