@@ -71,6 +71,9 @@ def test_post_refuses_another_category(client: TestClient, tokens: dict[str, str
     response = post(client, tokens["planner"], feature("KP-T1", category="key_project"))
     assert response.status_code == 422
     assert response.json()["field"] == "category"
+    # Names the category sent and the collection's (it named the collection twice, issue 8).
+    assert "'key_project'" in response.json()["message"]
+    assert "idle_building" in response.json()["message"]
     assert client.get("/api/parcels/KP-T1").status_code == 404
 
 
