@@ -4,7 +4,7 @@ FastAPI derives the document from handler signatures, which leaves four differen
 If-Match is optional in the signature only so that its absence gets 428 (not 422); error
 bodies of HTML routes are declared as text/html although every error is JSON; its own 422
 schema (HTTPValidationError) is not the shape our handler sends; and answers given before
-any handler (400 at the edge, 415, 503) are not declared at all.
+any handler (400 at the edge, 401 from the router, 415, 503) are not declared at all.
 """
 
 from __future__ import annotations
@@ -21,6 +21,10 @@ EDGE_ANSWERS: Final[dict[str, str]] = {
     "400": "A path or query parameter holds NUL (or an unpaired surrogate), the Host is not "
     "an allowed host, or the request is malformed otherwise; `field` names the part.",
     "503": f"The database is unavailable; retry after `Retry-After` ({RETRY_AFTER_SECONDS}) s.",
+}
+AUTH_ANSWERS: Final[dict[str, str]] = {
+    "401": "No token, or an unknown or revoked one (`WWW-Authenticate: Bearer`); reads need "
+    "one when the `public_read` setting is off.",
 }
 BODY_ANSWERS: Final[dict[str, str]] = {
     "415": "The body is not declared as application/json, application/merge-patch+json or "
@@ -46,7 +50,11 @@ def matched_to_service(document: dict[str, Any]) -> dict[str, Any]:
             if parameter.get("in") == "header" and parameter.get("name") == "If-Match":
                 parameter["required"] = True  # absent: 428 precondition_required
         responses = operation.setdefault("responses", {})
-        extra = EDGE_ANSWERS | (BODY_ANSWERS if "requestBody" in operation else {})
+        extra = (
+            EDGE_ANSWERS
+            | (AUTH_ANSWERS if operation.get("security") else {})
+            | (BODY_ANSWERS if "requestBody" in operation else {})
+        )
         for status, description in extra.items():
             responses.setdefault(status, {"description": description})
         for status, response in responses.items():

@@ -21,6 +21,12 @@ def matching_routes(app: Any, path: str) -> list[tuple[set[str], dict[str, str]]
 
 
 def allowed_methods(app: Any, path: str) -> str:
-    """The Allow header for a path: every method some matching route answers, sorted."""
-    methods = {m for methods, _params in matching_routes(app, path) for m in methods}
+    """The Allow header for a path: every method the routes of its documented path answer.
+
+    A path that names a route without parameters (/api/users/me) is that resource, not an
+    instance of a parameterised one (/api/users/{name}), as the OpenAPI document lists it.
+    """
+    routes = matching_routes(app, path)
+    exact = [route for route in routes if not route[1]]
+    methods = {m for methods, _params in (exact or routes) for m in methods}
     return ", ".join(sorted(methods))
