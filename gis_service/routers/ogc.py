@@ -90,11 +90,17 @@ def items_query(
         str | None,
         Query(description="State as of this date, or of an interval's end (`../2021-06-30`)."),
     ] = None,
-    stage: Annotated[str | None, Query(description="Parcels in this stage.")] = None,
+    stage: Annotated[
+        str | None, Query(description="Parcels in this stage (parcel collections only).")
+    ] = None,
     community: Annotated[str | None, Query(description="Parcels of this community.")] = None,
     level: Annotated[str | None, Query(description="Parcels at this risk level.")] = None,
     kind: Annotated[
-        str | None, Query(description="Communities: community or urban_village.")
+        str | None,
+        Query(
+            description="communities collection only: community or urban_village "
+            "(400 naming it on a parcel collection)."
+        ),
     ] = None,
 ) -> ItemsQuery:
     """The items request's parameters, checked against the collection (400 when wrong)."""
