@@ -22,7 +22,9 @@ MILESTONE_KEYS = frozenset({"name", "due_date", "done_on"})
 def history_problems(history: Sequence[Mapping[str, Any]]) -> list[str]:
     """Every broken rule of a history, as `on <date>: <problem>` (empty when none)."""
     dates = [entry["effective_date"] for entry in history]
-    problems = [] if dates == sorted(set(dates)) else ["entries are not oldest first, one a date"]
+    if dates != sorted(set(dates)):
+        return ["entries are not oldest first, one a date"]  # the steps would mean nothing
+    problems: list[str] = []
     state: dict[str, Any] = {}
     for entry in history:
         on, changes = entry["effective_date"], entry["changes"]

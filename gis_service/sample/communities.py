@@ -84,7 +84,8 @@ def build_communities(land_box: MultiPolygon) -> list[tuple[str, str, MultiPolyg
     return result
 
 
-def community_of(point: Any, communities: Sequence[tuple[str, str, MultiPolygon]]) -> str:
+def community_of(point: Any, communities: Sequence[Community]) -> str:
+    """The name of the one community (not urban village) that contains a point."""
     names = [n for n, kind, g in communities if kind == "community" and g.contains(point)]
     if len(names) != 1:
         raise ValueError(f"point {point.wkt} lies in {names}, not exactly one community")

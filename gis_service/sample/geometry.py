@@ -23,10 +23,12 @@ TO_WGS84 = Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
 
 
 def to_metric(geom: Any) -> Any:
+    """A WGS84 geometry in the metric drawing CRS."""
     return shapely.transform(geom, lambda xy: np.column_stack(TO_METRIC.transform(*xy.T)))
 
 
 def to_wgs84(geom: Any) -> Any:
+    """A metric geometry back in WGS84 longitude/latitude."""
     return shapely.transform(geom, lambda xy: np.column_stack(TO_WGS84.transform(*xy.T)))
 
 

@@ -53,19 +53,24 @@ class Grid:
     taken: set[tuple[int, int]] = field(default_factory=set)
 
     def block(self, c: int, r: int, n: int) -> Polygon:
+        """The square of n×n cells whose lower-left cell is (c, r), in metres."""
         x, y = self.x0 + c * CELL_M, self.y0 + r * CELL_M
         return box(x, y, x + n * CELL_M, y + n * CELL_M)
 
     def cells(self, c: int, r: int, n: int) -> list[tuple[int, int]]:
+        """The cells of that block."""
         return [(c + i, r + j) for i in range(n) for j in range(n)]
 
     def is_free(self, c: int, r: int, n: int) -> bool:
+        """Whether every cell of the block is usable and not yet taken."""
         return all(cell in self.usable and cell not in self.taken for cell in self.cells(c, r, n))
 
     def free_blocks(self, n: int) -> list[tuple[int, int]]:
+        """Lower-left cells of every free n×n block, column by column."""
         return [(c, r) for c in range(self.cols) for r in range(self.rows) if self.is_free(c, r, n)]
 
     def take(self, c: int, r: int, n: int) -> Polygon:
+        """Mark a block taken and return its square."""
         self.taken.update(self.cells(c, r, n))
         return self.block(c, r, n)
 
@@ -211,6 +216,7 @@ def compounds(grid: Grid, rng: random.Random) -> list[Site]:
 
 
 def stem(community: str | None) -> str:
+    """A community's name without 社区, for the names of its parcels (崖头 if none)."""
     return (community or "崖头").removesuffix("社区")
 
 

@@ -35,6 +35,7 @@ from gis_service.sample.story import Story, milestone
 
 
 def base_properties(site: Site, unit: str, note: str) -> dict[str, Any]:
+    """The properties every story starts from: identity, place, people, note."""
     person = PEOPLE[rng_for(f"person/{site.code}").randrange(len(PEOPLE))]
     return {
         "code": site.code,
