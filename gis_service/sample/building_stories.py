@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from gis_service.rules.kpis import PLAN_START
 from gis_service.sample.plan import (
     FAKE_PHONE,
-    PLAN_START,
     T9_DEADLINE,
     DeliveryPlan,
     IdlePlan,

@@ -10,10 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from gis_service.rules.kpis import PLAN_START
-
-__all__ = ["PLAN_START"]  # re-exported: the stories start every item's year on it
-
 
 def d(text: str) -> date:
     """A date from ISO text (keeps the tables below readable)."""

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from gis_service.rules.kpis import PLAN_START
 from gis_service.sample.building_stories import delivery_story, idle_building_story, project_story
 from gis_service.sample.layout import Site
 from gis_service.sample.plan import (
@@ -17,7 +18,6 @@ from gis_service.sample.plan import (
     COMMITTEES_PER_MONTH,
     DELIVERY_PLANS,
     PEOPLE,
-    PLAN_START,
     PROJECT_PLANS,
     T1_BUILDINGS,
     T1_CLEARED,
