@@ -1,10 +1,13 @@
-"""The sample generator's own parts on hand-made histories: the figure row and the checks."""
+"""The sample generator's parts on hand-made histories; the service never imports it."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+import gis_service
 from gis_service.fields import FIELD_KINDS
 from gis_service.sample.checks import history_problems
 from gis_service.sample.figures import figure_row, lateness_lines
@@ -108,3 +111,14 @@ def test_checks_refuse_entries_out_of_order() -> None:
     assert history_problems([entries[1], entries[0]]) == [
         "entries are not oldest first, one a date"
     ]
+
+
+def test_the_service_never_imports_the_generator() -> None:
+    package = Path(gis_service.__file__).parent
+    importers = [
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if "sample" not in path.relative_to(package).parts
+        and re.search(r"^\s*(from|import) gis_service\.sample", path.read_text("utf-8"), re.M)
+    ]
+    assert importers == []
