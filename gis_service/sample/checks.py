@@ -13,7 +13,7 @@ from typing import Any
 
 from shapely.geometry import shape
 
-from gis_service.rules.stages import completed_stage, is_stage_of
+from gis_service.rules.stages import STAGES
 from gis_service.sample.plan import PLAN_END
 
 MILESTONE_KEYS = frozenset({"name", "due_date", "done_on"})
@@ -36,10 +36,11 @@ def history_problems(history: Sequence[Mapping[str, Any]]) -> list[str]:
 def step_problems(state: Mapping[str, Any], on: str, changes: Mapping[str, Any]) -> list[str]:
     """What is wrong with a state reached by a change on a date (ISO text; empty when nothing)."""
     category, stage = state["category"], state["stage"]
+    stages = STAGES.get(category, ())
     problems = []
-    if not is_stage_of(category, stage):
+    if stage not in stages:
         problems.append(f"stage {stage} is not one of {category}")
-    elif stage == completed_stage(category) and state["completed_on"] is None:
+    elif stage == stages[-1] and state["completed_on"] is None:
         problems.append("last stage without completed_on")
     if not 0 <= state["progress"] <= 100:
         problems.append(f"progress {state['progress']}")
