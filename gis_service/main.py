@@ -14,10 +14,16 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from gis_service import db
-from gis_service.deps import SessionDep
-from gis_service.error_handlers import add_fallback_handlers
-from gis_service.errors import ServiceError
-from gis_service.routers import kpis, ogc, pages, parcels, users
+from gis_service.api.deps import SessionDep
+from gis_service.api.error_handlers import add_fallback_handlers
+from gis_service.api.errors import ServiceError
+from gis_service.api.routers import (
+    kpi_routes,
+    ogc_routes,
+    page_routes,
+    parcel_routes,
+    user_routes,
+)
 from gis_service.settings import Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -46,11 +52,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     _add_error_handlers(app)
-    app.include_router(parcels.router)
-    app.include_router(users.router)
-    app.include_router(kpis.router)
-    app.include_router(ogc.router)
-    app.include_router(pages.router)
+    app.include_router(parcel_routes.router)
+    app.include_router(user_routes.router)
+    app.include_router(kpi_routes.router)
+    app.include_router(ogc_routes.router)
+    app.include_router(page_routes.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)

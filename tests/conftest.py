@@ -18,9 +18,9 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 
 from gis_service import db, pg_local
-from gis_service.deps import get_session
-from gis_service.loader import load_folder
+from gis_service.api.deps import get_session
 from gis_service.main import create_app
+from gis_service.parcels.loader import load_folder
 from gis_service.settings import PROJECT_ROOT, Settings
 
 TEST_DATABASE = "yatou_test"

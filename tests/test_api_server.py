@@ -14,8 +14,9 @@ from typing import Any
 import httpx
 import pytest
 
-from gis_service import auth, db
-from gis_service.loader import load_folder
+from gis_service import db
+from gis_service.api import auth
+from gis_service.parcels.loader import load_folder
 from gis_service.rules.history import fold_changes
 from gis_service.settings import Settings
 from tests.api_helpers import bearer, feature

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
-from gis_service import auth, db
+from gis_service import db
+from gis_service.api import auth
 from gis_service.cli import main
 from gis_service.settings import Settings
 from tests.conftest import fresh_database

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from gis_service import db
-from gis_service.errors import Conflict, InvalidInput
+from gis_service.api.errors import Conflict, InvalidInput
 from gis_service.repo import parcel_writes
 from gis_service.settings import Settings
 from tests.conftest import fresh_database

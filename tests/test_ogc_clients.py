@@ -21,8 +21,9 @@ import httpx
 import pytest
 from owslib.ogcapi.features import Features
 
-from gis_service import auth, db
-from gis_service.loader import load_folder
+from gis_service import db
+from gis_service.api import auth
+from gis_service.parcels.loader import load_folder
 from gis_service.rules.stages import CATEGORIES
 from gis_service.settings import PROJECT_ROOT, Settings
 from tests.api_helpers import feature, square

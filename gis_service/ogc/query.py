@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Final, Literal
 
-from gis_service.errors import ServiceError
+from gis_service.api.errors import ServiceError
 from gis_service.rules.levels import Level
 from gis_service.rules.stages import CATEGORIES, STAGES
 

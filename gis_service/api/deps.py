@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
 
-from gis_service.parcel_input import parse_iso_date
+from gis_service.parcels.parcel_input import parse_iso_date
 from gis_service.settings import Settings
 
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
-from gis_service.errors import InvalidInput, MalformedBody
-from gis_service.fields import COMPUTED_FIELDS, FIELD_KINDS, SYSTEM_FIELDS
-from gis_service.geometry_input import ServiceArea, clean_geometry
+from gis_service.api.errors import InvalidInput, MalformedBody
+from gis_service.parcels.fields import COMPUTED_FIELDS, FIELD_KINDS, SYSTEM_FIELDS
+from gis_service.parcels.geometry_input import ServiceArea, clean_geometry
 from gis_service.rules.stages import CATEGORIES, STAGES
 
 # Properties clients may send but never set: kept by the service or computed per request.

@@ -2,7 +2,7 @@
 
 The one place both the JSON API and OGC API – Features Part 4 write through. Each function
 runs in the caller's transaction and does not commit: the caller commits on success (any
-error leaves the session to be rolled back). Errors are `gis_service.errors` exceptions that
+error leaves the session to be rolled back). Errors are `gis_service.api.errors` exceptions that
 carry their status: 403 role, 404 code, 409 duplicate, 412 stale version, 422 invalid input.
 """
 
@@ -15,12 +15,12 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from gis_service import parcel_input, parcel_listing
-from gis_service.auth import User
-from gis_service.errors import Forbidden, InvalidInput, NotFound, StaleVersion
-from gis_service.fields import FIELD_KINDS, to_json_value
-from gis_service.parcel_input import ParcelInput
-from gis_service.preconditions import etag
+from gis_service.api.auth import User
+from gis_service.api.errors import Forbidden, InvalidInput, NotFound, StaleVersion
+from gis_service.api.preconditions import etag
+from gis_service.parcels import listing, parcel_input
+from gis_service.parcels.fields import FIELD_KINDS, to_json_value
+from gis_service.parcels.parcel_input import ParcelInput
 from gis_service.repo import parcel_reads, parcel_writes
 from gis_service.rules.roles import Operation, edit_refusal
 from gis_service.settings import Settings
@@ -211,7 +211,5 @@ def _result(
     session: Session, code: str, version: int, settings: Settings, repairs: tuple[str, ...]
 ) -> EditResult:
     """The result of a write: the parcel as a Feature as of today."""
-    feature = parcel_listing.get_feature(
-        session, code, on=today(settings), thresholds=settings.thresholds
-    )
+    feature = listing.get_feature(session, code, on=today(settings), thresholds=settings.thresholds)
     return EditResult(code=code, version=version, feature=feature, repairs=repairs)

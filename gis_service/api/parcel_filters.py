@@ -8,8 +8,8 @@ from typing import Annotated, Final, Literal
 
 from fastapi import Depends, Query
 
-from gis_service.errors import InvalidInput
-from gis_service.parcel_input import parse_iso_date
+from gis_service.api.errors import InvalidInput
+from gis_service.parcels.parcel_input import parse_iso_date
 from gis_service.repo.parcel_reads import ParcelQuery
 from gis_service.rules.levels import Level
 from gis_service.rules.stages import STAGES
