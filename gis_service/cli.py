@@ -99,7 +99,7 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     engine = db.make_engine(settings)
     with db.transaction(engine) as session:
         report = load_folder(
-            session, args.path, today=settings.today_or(date.today()), progress=_progress("load")
+            session, args.path, today=settings.today_date(), progress=_progress("load")
         )
     db.analyze(engine)  # the "as of" fold plans badly on a freshly loaded table without stats
     engine.dispose()
@@ -115,7 +115,7 @@ def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
     """Render the planners' map to standalone HTML files, one per date."""
     from gis_service.maps.files import QUARTER_ENDS, render_planner_maps
 
-    today = settings.today_or(date.today())
+    today = settings.today_date()
     dates = [args.as_of] if args.as_of else sorted({*QUARTER_ENDS, today})
     out = args.out or settings.maps_dir
     engine = db.make_engine(settings)

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any, Final
 
 from gis_service.api.errors import InvalidInput, MalformedBody
-from gis_service.parcels.fields import COMPUTED_FIELDS, FIELD_KINDS, SYSTEM_FIELDS
+from gis_service.parcels.fields import COMPUTED_FIELDS, FIELD_KINDS, ISO_DATE, SYSTEM_FIELDS
 from gis_service.parcels.geometry_input import ServiceArea, clean_geometry
 from gis_service.rules.stages import CATEGORIES, STAGES
 
@@ -33,7 +33,7 @@ CODE_PATTERN: Final = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 MAX_INT: Final = 2_147_483_647  # PostgreSQL integer
 MAX_NUMBER: Final = 1e12
 MAX_TEXT: Final = 10_000
-_ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_DATE: Final = re.compile(ISO_DATE)
 
 
 class _NotJson(ValueError):

@@ -244,7 +244,7 @@ def items(
     settings: SettingsDep,
 ) -> Response:
     """A page of features (GeoJSON), filtered by bbox, properties and date, with next links."""
-    on = query.as_of or settings.today_or(date.today())
+    on = query.as_of or settings.today_date()
     page = ogc_collections.list_items(
         session, collection_id, query, on=on, thresholds=settings.thresholds
     )
@@ -279,7 +279,7 @@ def item(
     settings: SettingsDep,
 ) -> Response:
     """One feature (a parcel by code, a community by name), as of `datetime`."""
-    on = as_of or settings.today_or(date.today())
+    on = as_of or settings.today_date()
     feature = ogc_collections.get_item(
         session, collection_id, feature_id, on=on, thresholds=settings.thresholds
     )

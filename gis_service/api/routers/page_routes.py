@@ -16,12 +16,11 @@ from gis_service.maps import map_data
 from gis_service.maps.assets import link_assets
 from gis_service.maps.parcel_page import render_history
 from gis_service.repo import parcel_reads
+from gis_service.rules.stages import Category
 
 router = APIRouter(tags=["pages"])
 
 FAVICON = Path(__file__).resolve().parents[2] / "static" / "favicon.svg"
-
-Category = Literal["demolition_area", "old_compound", "idle_building", "key_project"]
 
 
 @router.get(

@@ -12,7 +12,7 @@ from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
 from gis_service.api.errors import NotFound
 from gis_service.api.json_shapes import history_json, page_links
-from gis_service.api.parcel_filters import ISO_DATE, FiltersDep
+from gis_service.api.parcel_filters import ISO_DATE_QUERY, FiltersDep
 from gis_service.api.preconditions import IfMatchDep, etag
 from gis_service.api.request_body import JsonBodyDep
 from gis_service.parcels import edits, listing
@@ -34,7 +34,7 @@ def _effective_date(
     effective_date: Annotated[
         str | None,
         Query(
-            pattern=ISO_DATE,
+            pattern=ISO_DATE_QUERY,
             description="Day the change became true (YYYY-MM-DD, back-dating allowed, never "
             "in the future; default today).",
         ),
