@@ -207,6 +207,15 @@ def test_only_shown_properties_are_embedded_and_coordinates_rounded() -> None:
     assert not re.search(r"\d\.\d{7,}", _embedded_json(html))
 
 
+def test_derived_flags_are_embedded_for_the_script() -> None:
+    by_code = {p["code"]: p for p in planner_data(sample_map())["parcels"]}
+    assert [c for c, p in sorted(by_code.items()) if p["overdue"]] == ["T-00", "T-06"]  # red
+    assert by_code["T-05"]["level"] == "grey" and by_code["T-05"]["overdue"] is False
+    assert (
+        by_code["T-00"]["stage_key"] == f"{by_code['T-00']['category']}/{by_code['T-00']['stage']}"
+    )
+
+
 def test_deadline_windows_and_phrases() -> None:
     assert deadline_windows(date(2021, 9, 30), date(2021, 7, 1), done=False) == ["quarter"]
     assert deadline_windows(date(2021, 7, 10), AS_OF, done=False) == []  # Q2 ends on D

@@ -35,7 +35,7 @@ def slim_parcel(
     done = record["level"] == "green"
     record["deadline_text"] = deadline_phrase(record["days_left"], done)
     record["windows"] = deadline_windows(_date(record["deadline"]), as_of, done)
-    record["overdue"] = "overdue" in record["windows"]
+    record["overdue"] = not done and record["days_left"] is not None and record["days_left"] < 0
     record["geometry"] = _geometry(feature.get("geometry"), transform, points)
     return record
 
