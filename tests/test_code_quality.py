@@ -51,3 +51,18 @@ def test_planner_script_spells_no_word_and_no_colour() -> None:
     code = re.sub(r"/\*.*?\*/|//[^\n]*", "", source, flags=re.S)
     assert re.findall(r"#[0-9a-fA-F]{3,6}\b", code) == []
     assert "'grey'" not in code and "'green'" not in code
+
+
+def test_no_two_modules_share_a_name() -> None:
+    # Issue 9: a module's name says what it holds and does not repeat in another layer
+    # (plan_kpis / rules.kpis / routers.kpis was three rooms with one name).
+    package = PROJECT_ROOT / "gis_service"
+    modules = [
+        path.relative_to(package).as_posix()
+        for path in package.glob("**/*.py")
+        if path.name != "__init__.py" and "migrations" not in path.parts
+    ]
+    by_name: dict[str, list[str]] = {}
+    for module in modules:
+        by_name.setdefault(module.rsplit("/", 1)[-1], []).append(module)
+    assert {name: paths for name, paths in by_name.items() if len(paths) > 1} == {}
