@@ -18,7 +18,7 @@ import pytest
 import shapely
 from shapely.geometry import MultiPolygon, box, shape
 
-from gis_service.fields import FIELD_KINDS
+from gis_service.parcels.fields import FIELD_KINDS
 from gis_service.rules.history import fold_changes, state_of_history
 from gis_service.sample.build import build
 from gis_service.sample.checks import history_problems

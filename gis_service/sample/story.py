@@ -10,7 +10,7 @@ import copy
 from datetime import date
 from typing import Any, Final
 
-from gis_service.fields import FIELD_KINDS
+from gis_service.parcels.fields import FIELD_KINDS
 
 ACTOR: Final = "sample-data"
 MILESTONES_DONE: Final = "_milestones_done"  # internal key of Story entries, never written
