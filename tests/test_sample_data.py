@@ -20,9 +20,9 @@ from shapely.geometry import MultiPolygon, box, shape
 
 from gis_service.parcels.fields import FIELD_KINDS
 from gis_service.rules.history import fold_changes, state_of_history
-from gis_service.sample.build import build
-from gis_service.sample.checks import history_problems
-from gis_service.sample.figures import FIGURE_DATES
+from gis_service.sample.figure_table import FIGURE_DATES
+from gis_service.sample.generator import build
+from gis_service.sample.history_checks import history_problems
 from gis_service.settings import PROJECT_ROOT
 
 GEO = Path(__file__).resolve().parents[1] / "data" / "geo"

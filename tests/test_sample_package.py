@@ -9,8 +9,8 @@ from typing import Any
 
 import gis_service
 from gis_service.parcels.fields import FIELD_KINDS
-from gis_service.sample.checks import history_problems
-from gis_service.sample.figures import figure_row, lateness_lines
+from gis_service.sample.figure_table import figure_row, lateness_lines
+from gis_service.sample.history_checks import history_problems
 from gis_service.sample.story import PROPERTY_ORDER, Story, milestone
 
 

@@ -1,5 +1,5 @@
-"""`python -m gis_service.sample`: rewrite the sample data of the plan (see build.py)."""
+"""`python -m gis_service.sample`: rewrite the sample data of the plan (see generator.py)."""
 
-from gis_service.sample.build import main
+from gis_service.sample.generator import main
 
 raise SystemExit(main())

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from gis_service.rules.kpis import PLAN_START
-from gis_service.sample.plan import (
+from gis_service.sample.plan_items import (
     FAKE_PHONE,
     T9_DEADLINE,
     DeliveryPlan,

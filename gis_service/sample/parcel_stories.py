@@ -11,8 +11,7 @@ from typing import Any
 
 from gis_service.rules.kpis import PLAN_START
 from gis_service.sample.building_stories import delivery_story, idle_building_story, project_story
-from gis_service.sample.layout import Site
-from gis_service.sample.plan import (
+from gis_service.sample.plan_items import (
     COMMITTEE_FIRST_BATCH_DUE,
     COMMITTEES_2020,
     COMMITTEES_PER_MONTH,
@@ -31,6 +30,7 @@ from gis_service.sample.plan import (
     d,
 )
 from gis_service.sample.random_streams import rng_for, shuffled
+from gis_service.sample.site_layout import Site
 from gis_service.sample.story import Story, milestone
 
 

@@ -15,15 +15,15 @@ import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon, box
 
-from gis_service.sample.geometry import PRECISION, snapped, to_metric, to_wgs84
-from gis_service.sample.layout import BOX
-from gis_service.sample.plan import (
+from gis_service.sample.drawing import PRECISION, snapped, to_metric, to_wgs84
+from gis_service.sample.plan_items import (
     OLD_TOWN,
     PLACEHOLDER_COMMUNITIES,
     PLAN_COMMUNITIES,
     URBAN_VILLAGES,
 )
 from gis_service.sample.random_streams import rng_for
+from gis_service.sample.site_layout import BOX
 
 # (name, kind, geometry): kind is "community" or "urban_village", as the community table has it.
 Community = tuple[str, str, MultiPolygon]

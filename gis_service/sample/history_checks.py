@@ -14,7 +14,7 @@ from typing import Any
 from shapely.geometry import shape
 
 from gis_service.rules.stages import STAGES
-from gis_service.sample.plan import PLAN_END
+from gis_service.sample.plan_items import PLAN_END
 
 MILESTONE_KEYS = frozenset({"name", "due_date", "done_on"})
 

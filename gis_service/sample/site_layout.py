@@ -14,8 +14,14 @@ from dataclasses import dataclass, field
 import shapely
 from shapely.geometry import LineString, Point, Polygon, box
 
-from gis_service.sample.geometry import footprint, metric_point
-from gis_service.sample.plan import CITY_HALL, DELIVERY_PLANS, OLD_TOWN, PROJECT_PLANS, T9_PLANS
+from gis_service.sample.drawing import footprint, metric_point
+from gis_service.sample.plan_items import (
+    CITY_HALL,
+    DELIVERY_PLANS,
+    OLD_TOWN,
+    PROJECT_PLANS,
+    T9_PLANS,
+)
 from gis_service.sample.random_streams import rng_for
 
 BOX = (122.41, 37.14, 122.49, 37.18)  # lon/lat box of the sample parcels (geo README)

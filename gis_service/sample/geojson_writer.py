@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from gis_service.sample.geometry import geojson_geometry
+from gis_service.sample.drawing import geojson_geometry
 
 TABLE_START: Final = "<!-- figures:start (written by python -m gis_service.sample) -->"
 TABLE_END: Final = "<!-- figures:end -->"

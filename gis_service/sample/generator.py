@@ -17,10 +17,8 @@ import shapely
 from shapely.geometry import MultiPolygon, box, shape
 
 from gis_service.rules.history import fold_changes
-from gis_service.sample.checks import check_history, check_layout
-from gis_service.sample.communities import Community, build_communities, community_of
-from gis_service.sample.figures import figure_table
-from gis_service.sample.geometry import (
+from gis_service.sample.community_cells import Community, build_communities, community_of
+from gis_service.sample.drawing import (
     PRECISION,
     geojson_geometry,
     read_land,
@@ -28,7 +26,16 @@ from gis_service.sample.geometry import (
     to_metric,
     to_wgs84,
 )
-from gis_service.sample.layout import (
+from gis_service.sample.figure_table import figure_table
+from gis_service.sample.geojson_writer import (
+    feature,
+    has_figure_table,
+    update_readme,
+    write_collection,
+)
+from gis_service.sample.history_checks import check_history, check_layout
+from gis_service.sample.parcel_stories import stories
+from gis_service.sample.site_layout import (
     BOX,
     LAND_INSET_M,
     Site,
@@ -37,8 +44,6 @@ from gis_service.sample.layout import (
     name_sites,
     road_line,
 )
-from gis_service.sample.output import feature, has_figure_table, update_readme, write_collection
-from gis_service.sample.stories import stories
 from gis_service.settings import PROJECT_ROOT
 
 GEO_DIR: Final = PROJECT_ROOT / "data" / "geo"

@@ -13,7 +13,7 @@ from typing import Any, Final
 from gis_service.rules.history import State, coerce_state, fold_changes, state_of_history
 from gis_service.rules.kpis import BASELINE_DATE, Kpi, compute_kpis
 from gis_service.rules.levels import completed_late
-from gis_service.sample.plan import PLAN_END
+from gis_service.sample.plan_items import PLAN_END
 
 History = Sequence[Mapping[str, Any]]
 
