@@ -6,20 +6,25 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from gis_service import db, openapi_fixes
-from gis_service.auth import READ_ACCESS
-from gis_service.database_errors import DATABASE_ERRORS, unavailable
-from gis_service.error_handlers import add_fallback_handlers
-from gis_service.errors import ServiceError
-from gis_service.public_urls import TrustedHosts
-from gis_service.request_text import RefuseUnstorableText
-from gis_service.routers import kpis, ogc, pages, parcels, service, users
+from gis_service import db
+from gis_service.api import openapi_fixes
+from gis_service.api.auth import READ_ACCESS
+from gis_service.api.error_handlers import add_error_handlers
+from gis_service.api.public_urls import TrustedHosts
+from gis_service.api.request_text import RefuseUnstorableText
+from gis_service.api.routers import (
+    kpi_routes,
+    ogc_routes,
+    page_routes,
+    parcel_routes,
+    service_routes,
+    user_routes,
+)
 from gis_service.settings import Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -48,12 +53,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     openapi_fixes.install(app)
-    _add_error_handlers(app)
+    add_error_handlers(app)
     app.add_middleware(RefuseUnstorableText)
     app.add_middleware(TrustedHosts, allowed=settings.allowed_hosts)  # outermost: runs first
-    app.include_router(service.router)  # health checks and the icon: open to all
-    for router in (parcels.router, users.router, kpis.router, ogc.router, pages.router):
-        app.include_router(router, dependencies=READ_ACCESS)  # 401 unless public_read or a token
+    app.include_router(service_routes.router)  # health checks and the icon: open to all
+    for routes in (parcel_routes, user_routes, kpi_routes, ogc_routes, page_routes):
+        # 401 unless public_read or a live token: on the routers, never per handler (issue 8)
+        app.include_router(routes.router, dependencies=READ_ACCESS)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)
@@ -69,32 +75,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
 
     return app
-
-
-def _add_error_handlers(app: FastAPI) -> None:
-    """Map every error to one JSON shape: {error, message, field, ...}."""
-
-    add_fallback_handlers(app)
-
-    @app.exception_handler(ServiceError)
-    async def service_error(_: Request, error: ServiceError) -> JSONResponse:
-        return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
-
-    for database_error in DATABASE_ERRORS:  # 503 + Retry-After, never 500 (issue 8)
-
-        @app.exception_handler(database_error)
-        async def database_down(request: Request, error: Exception) -> JSONResponse:
-            return await service_error(request, unavailable(error))
-
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
-        first = error.errors()[0] if error.errors() else {}
-        if first.get("type") == "json_invalid":  # malformed JSON is a 400, not a 422
-            bad = {"error": "malformed_json", "message": "body is not valid JSON", "field": "body"}
-            return JSONResponse(bad, status_code=400)
-        skip = ("body", "query", "path", "header")
-        where = [str(part) for part in first.get("loc", ()) if part not in skip]
-        field = ".".join(where) or None
-        message = f"{field or 'request'}: {first.get('msg', 'invalid value')}"
-        body = {"error": "invalid_input", "message": message, "field": field}
-        return JSONResponse(body, status_code=422)

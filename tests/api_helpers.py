@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from gis_service import auth
-from gis_service.deps import get_session
+from gis_service.api import auth
+from gis_service.api.deps import get_session
 from gis_service.main import create_app
 from gis_service.rules.roles import ROLES
 from gis_service.settings import Settings

@@ -19,7 +19,7 @@ from hypothesis import settings as examples
 from schemathesis.specs.openapi.checks import missing_required_header, positive_data_acceptance
 from sqlalchemy.orm import Session
 
-from gis_service.deps import get_session
+from gis_service.api.deps import get_session
 from gis_service.main import create_app
 from gis_service.settings import Settings
 from tests.api_helpers import bearer, tokens

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from gis_service.public_urls import host_allowed
+from gis_service.api.public_urls import host_allowed
 from gis_service.settings import Settings
 from tests.api_helpers import app_client
 

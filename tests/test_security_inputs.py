@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from gis_service import auth
+from gis_service.api import auth
 from tests.api_helpers import bearer, counts, feature, tokens
 
 __all__ = ["tokens"]

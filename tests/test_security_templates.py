@@ -16,11 +16,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from gis_service.loader import load_folder
-from gis_service.map_files import QUARTER_ENDS, render_planner_maps
 from gis_service.maps.basemaps import add_basemap
+from gis_service.maps.files import QUARTER_ENDS, render_planner_maps
 from gis_service.maps.page import page_html
 from gis_service.maps.planner import build_planner_map
+from gis_service.parcels.loader import load_folder
 from gis_service.settings import Settings
 from tests.api_helpers import bearer, feature, square, tokens
 

@@ -1,0 +1,50 @@
+"""FastAPI dependencies: settings, database sessions, and the request's as-of date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from sqlalchemy.orm import Session
+
+from gis_service.parcels.parcel_input import parse_iso_date
+from gis_service.settings import Settings
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was built with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A session for one request; writes commit explicitly in one transaction."""
+    with request.app.state.sessionmaker() as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_as_of(
+    settings: SettingsDep,
+    as_of: Annotated[
+        str | None,
+        Query(
+            description="ISO date YYYY-MM-DD the state and risk levels are computed for "
+            "(default today).",
+            examples=["2021-06-30"],
+        ),
+    ] = None,
+) -> date:
+    """The as-of date of the request: the query's, else the pinned or real today."""
+    # Parsed here, not by pydantic, which would also take "1624999999" as a Unix time.
+    if as_of is None:
+        return settings.today_date()
+    return parse_iso_date(as_of, "as_of")
+
+
+AsOfDep = Annotated[date, Depends(get_as_of)]

@@ -1,0 +1,94 @@
+"""Gathers what a map needs (parcels as of a date, communities, base layers) from the store."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+import folium
+
+from gis_service.maps.planner import build_planner_map
+from gis_service.parcels import listing
+from gis_service.parcels.features import feature_collection
+from gis_service.repo import communities, parcel_reads
+from gis_service.repo.parcel_reads import ParcelQuery
+from gis_service.settings import Settings
+
+
+@dataclass(frozen=True)
+class MapInputs:
+    """The data of one map: parcels and communities as FeatureCollections, base layers."""
+
+    as_of: date
+    parcels: dict[str, Any]
+    communities: dict[str, Any]
+    land: dict[str, Any] | None
+    avenue: dict[str, Any] | None
+    data_changed_at: datetime | None
+
+
+def gather(
+    session: Session,
+    settings: Settings,
+    *,
+    as_of: date,
+    category: str | None = None,
+    community: str | None = None,
+) -> MapInputs:
+    """Parcels (optionally of one category or community) and everything drawn around them."""
+    page = listing.list_features(
+        session,
+        ParcelQuery(category=category, community=community),
+        on=as_of,
+        thresholds=settings.thresholds,
+    )
+    outlines = [
+        {
+            "type": "Feature",
+            "geometry": row["geometry"],
+            "properties": {k: row[k] for k in ("name", "kind", "illustrative")},
+        }
+        for row in communities.select_communities(session)
+    ]
+    return MapInputs(
+        as_of=as_of,
+        parcels=feature_collection(page.features),
+        communities=feature_collection(outlines),
+        land=_base_layer(settings.base_layers_dir / "land.geojson"),
+        avenue=_base_layer(settings.base_layers_dir / "chengshan_avenue.geojson"),
+        data_changed_at=parcel_reads.last_recorded_at(session),
+    )
+
+
+def planner_map(inputs: MapInputs, settings: Settings, **options: Any) -> folium.Map:
+    """The planners' map of gathered inputs, with the basemap settings; options pass through."""
+    return build_planner_map(
+        inputs.parcels,
+        inputs.communities,
+        land=inputs.land,
+        avenue=inputs.avenue,
+        as_of=inputs.as_of,
+        data_changed_at=inputs.data_changed_at,
+        basemap=settings.basemap,
+        tianditu_key=settings.tianditu_key,
+        custom_tiles=settings.basemap_url,
+        custom_attribution=settings.basemap_attribution,
+        embed_limit=settings.map_embed_limit,
+        **options,
+    )
+
+
+@cache
+def _base_layer(path: Path) -> dict[str, Any] | None:
+    """A reference layer shipped in data/geo (None when the deployment left it out)."""
+    if not path.exists():
+        return None
+    with path.open(encoding="utf-8") as handle:
+        layer: dict[str, Any] = json.load(handle)
+    return layer
