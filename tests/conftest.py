@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from playwright.sync_api import Browser
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
@@ -27,6 +29,13 @@ from gis_service.main import create_app
 from gis_service.parcels.loader import load_folder
 from gis_service.settings import PROJECT_ROOT, Settings
 from tests.browser import chromium, close_shared_browser
+
+# Timing is for bench/, never for tests: on a loaded 2-core CI machine Hypothesis's own
+# too_slow health check and per-example deadline fail tests that are correct.
+hypothesis_settings.register_profile(
+    "ci", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("ci")
 
 TEST_DATABASE = "yatou_test"
 SAMPLE_DIR = PROJECT_ROOT / "data" / "geo"
