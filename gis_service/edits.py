@@ -212,6 +212,6 @@ def _result(
 ) -> EditResult:
     """The result of a write: the parcel as a Feature as of today."""
     feature = parcel_listing.get_feature(
-        session, code, on=today(settings), thresholds=settings.thresholds
+        session, code, on=today(settings), thresholds=settings.thresholds, outline="object"
     )
     return EditResult(code=code, version=version, feature=feature, repairs=repairs)

@@ -79,7 +79,7 @@ def test_migrations_apply_and_roll_back() -> None:
     engine = db.make_engine(settings)
     try:
         db.upgrade(engine, settings)
-        assert db.current_revision(engine) == "0001"
+        assert db.current_revision(engine) == "0002_speed"
         db.downgrade(engine)
         assert db.current_revision(engine) is None
         with engine.connect() as conn:

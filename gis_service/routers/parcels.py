@@ -17,6 +17,7 @@ from gis_service.features import feature_collection
 from gis_service.parcel_filters import ISO_DATE, FiltersDep
 from gis_service.parcel_input import parse_iso_date
 from gis_service.preconditions import IfMatchDep, etag
+from gis_service.raw_json import RawJSONResponse
 from gis_service.repo import parcel_reads
 from gis_service.request_body import JsonBodyDep
 
@@ -76,7 +77,7 @@ def list_parcels(
     _reader: ReaderDep,
     as_of: AsOfDep,
     filters: FiltersDep,
-) -> dict[str, Any]:
+) -> RawJSONResponse:
     """Every live parcel matching the filters, with its risk level as of the date, paged."""
     page = parcel_listing.list_features(
         session,
@@ -87,11 +88,13 @@ def list_parcels(
         limit=filters.limit,
         offset=filters.offset,
     )
-    return feature_collection(
-        page.features,
-        numberMatched=page.number_matched,
-        numberReturned=len(page.features),
-        links=page_links(request, page.number_matched, filters.limit, filters.offset),
+    return RawJSONResponse(
+        feature_collection(
+            page.features,
+            numberMatched=page.number_matched,
+            numberReturned=len(page.features),
+            links=page_links(request, page.number_matched, filters.limit, filters.offset),
+        )
     )
 
 
@@ -102,16 +105,14 @@ def list_parcels(
 )
 def get_parcel(
     code: CodePath,
-    response: Response,
     session: SessionDep,
     settings: SettingsDep,
     _reader: ReaderDep,
     as_of: AsOfDep,
-) -> dict[str, Any]:
+) -> RawJSONResponse:
     """One parcel by code, with its risk level as of the date; send the ETag back as If-Match."""
     feature = parcel_listing.get_feature(session, code, on=as_of, thresholds=settings.thresholds)
-    response.headers["ETag"] = etag(int(feature["properties"]["version"]))
-    return feature
+    return RawJSONResponse(feature, headers={"ETag": etag(int(feature["properties"]["version"]))})
 
 
 @router.get(
