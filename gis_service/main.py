@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -45,6 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    # issue 10: a 1,000-feature page is ~1 MB of GeoJSON and shrinks about 5x.
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     _add_error_handlers(app)
     app.include_router(parcels.router)
     app.include_router(users.router)

@@ -121,7 +121,7 @@ def select_parcels(
     rows = [dict(row) for row in session.execute(statement, params).mappings()]
     if last_change:
         for row in rows:
-            row["last_change"] = _pop_last_change(row)
+            row["last_change"] = pop_last_change(row)
     return rows
 
 
@@ -189,7 +189,7 @@ def _paging(paging: Paging) -> str:
     return f"{limit} {offset}".strip()
 
 
-def _pop_last_change(row: dict[str, Any]) -> dict[str, Any] | None:
+def pop_last_change(row: dict[str, Any]) -> dict[str, Any] | None:
     """The row's last change (field, effective date, actor), taken out of its columns."""
     field = row.pop("last_field")
     effective_date = row.pop("last_effective_date")
