@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from gis_service.settings import Settings
+
+if TYPE_CHECKING:  # alembic is imported by the commands that migrate, not by the server
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -25,9 +27,22 @@ def database_url(settings: Settings) -> str:
     return pg_local.url(settings)
 
 
-def make_engine(settings: Settings) -> Engine:
-    """A pooled engine for the configured database (nothing connects until first use)."""
-    return create_engine(database_url(settings), pool_pre_ping=True, future=True)
+def make_engine(settings: Settings, *, serving: bool = False) -> Engine:
+    """A pooled engine for the configured database (nothing connects until first use).
+
+    The pool is bounded and a request waits for a connection at most `db_pool_timeout`
+    seconds (then 503, gis_service.overload). An engine serving requests has PostgreSQL
+    cancel long statements; the commands (loads, migrations) run without that limit.
+    """
+    limit = settings.db_statement_timeout_ms if serving else 0
+    return create_engine(
+        database_url(settings),
+        pool_pre_ping=True,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
+        connect_args={"options": f"-c statement_timeout={limit}"},
+    )
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -44,6 +59,8 @@ def transaction(engine: Engine) -> Iterator[Session]:
 
 def alembic_config(url: str) -> Config:
     """Alembic configuration pointing at the packaged migrations."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -52,6 +69,8 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(engine: Engine, settings: Settings, revision: str = "head") -> None:
     """Apply migrations up to a revision, then store the configured service area."""
+    from alembic import command
+
     with engine.begin() as conn:
         conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
         config = alembic_config(str(engine.url))
@@ -63,6 +82,8 @@ def upgrade(engine: Engine, settings: Settings, revision: str = "head") -> None:
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
     """Roll migrations back to a revision (base removes every table)."""
+    from alembic import command
+
     with engine.begin() as conn:
         config = alembic_config(str(engine.url))
         config.attributes["connection"] = conn
@@ -94,3 +115,11 @@ def current_revision(engine: Engine) -> str | None:
         if exists is None:
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def connection_budget(engine: Engine) -> int:
+    """Connections the service may open: max_connections less those reserved for superusers."""
+    with engine.connect() as conn:
+        limit = int(conn.execute(text("SHOW max_connections")).scalar_one())
+        reserved = int(conn.execute(text("SHOW superuser_reserved_connections")).scalar_one())
+    return limit - reserved

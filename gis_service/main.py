@@ -18,6 +18,7 @@ from gis_service import db
 from gis_service.deps import SessionDep
 from gis_service.error_handlers import add_fallback_handlers
 from gis_service.errors import ServiceError
+from gis_service.overload import add_overload_handling
 from gis_service.routers import kpis, ogc, pages, parcels, users
 from gis_service.settings import Settings
 
@@ -31,7 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = db.make_engine(settings)
+        engine = db.make_engine(settings, serving=True)
         app.state.engine = engine
         app.state.sessionmaker = db.make_sessionmaker(engine)
         yield
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     # issue 10: a 1,000-feature page is ~1 MB of GeoJSON and shrinks about 5x.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    add_overload_handling(app, limit=settings.max_in_flight, wait=settings.queue_timeout)
     _add_error_handlers(app)
     app.include_router(parcels.router)
     app.include_router(users.router)

@@ -8,13 +8,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, HTMLResponse
 
-from gis_service import map_inputs
 from gis_service.api_responses import error_responses
 from gis_service.auth import ReaderDep
 from gis_service.deps import AsOfDep, SessionDep, SettingsDep
 from gis_service.errors import NotFound
 from gis_service.history_page import render_history
-from gis_service.maps.assets import link_assets
 from gis_service.repo import parcel_reads
 
 router = APIRouter(tags=["pages"])
@@ -42,6 +40,10 @@ def planner_map(
     community: Annotated[str | None, Query(description="Only this community.")] = None,
 ) -> HTMLResponse:
     """The interactive map of the parcels as of a date, every asset served by this service."""
+    # folium and pandas load on the first map, not at start-up (issue 10: /healthz in 1.5 s).
+    from gis_service import map_inputs
+    from gis_service.maps.assets import link_assets
+
     inputs = map_inputs.gather(
         session, settings, as_of=as_of, category=category, community=community
     )
