@@ -19,7 +19,7 @@ from gis_service.deps import SessionDep
 from gis_service.error_handlers import add_fallback_handlers
 from gis_service.errors import ServiceError
 from gis_service.overload import add_overload_handling
-from gis_service.routers import kpis, ogc, pages, parcels, users
+from gis_service.routers import kpis, ogc, pages, parcels, tiles, users
 from gis_service.settings import Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(users.router)
     app.include_router(kpis.router)
     app.include_router(ogc.router)
+    app.include_router(tiles.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

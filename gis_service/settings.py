@@ -133,6 +133,11 @@ class Settings(BaseSettings):
     queue_timeout: float = Field(
         default=2.0, gt=0, description="Seconds a request may wait in the queue before a 503."
     )
+    tile_cache_size: int = Field(
+        default=2000,
+        ge=0,
+        description="Vector tiles each worker keeps built (an edit makes older ones unused).",
+    )
     workers: int | None = Field(
         default=None,
         ge=1,

@@ -102,14 +102,14 @@ def select_parcels(
     the same state); before it, the state is folded from the events. Every row carries
     `number_matched` (all rows matching, whatever the page) and, when asked, `last_change`.
     """
-    folded = as_of is not None and _before_last_change(session, as_of)
-    params = _params(query) | {"as_of": as_of, "limit": paging.limit, "offset": paging.offset}
+    folded = as_of is not None and before_last_change(session, as_of)
+    params = filter_params(query) | {"as_of": as_of, "limit": paging.limit, "offset": paging.offset}
     statement = text(
         sql_file("parcels_select").format(
             page_columns=", ".join(f"page.{c}" for c in PAGE_COLUMNS),
             columns=", ".join(f"p.{c}" for c in PAGE_COLUMNS),
-            source=_source(query, folded),
-            where=" AND ".join(_FILTERS[name] for name in _active(query)) or "true",
+            source=source_relation(query, folded),
+            where=where_clause(query),
             paging=_paging(paging),
             geometry=_OUTLINES[outline],
             last=_LAST_CHANGE.format(until="AND e.effective_date <= :as_of" if as_of else "")
@@ -160,12 +160,13 @@ def last_recorded_at(session: Session) -> datetime | None:
     return session.execute(text("SELECT max(recorded_at) FROM parcel_event")).scalar()
 
 
-def _active(query: ParcelQuery) -> list[str]:
-    """Names of the filters the query uses."""
-    return [name for name in _FILTERS if getattr(query, name) is not None]
+def where_clause(query: ParcelQuery) -> str:
+    """The SQL condition of the filters the query uses (values bound by filter_params)."""
+    used = [sql for name, sql in _FILTERS.items() if getattr(query, name) is not None]
+    return " AND ".join(used) or "true"
 
 
-def _params(query: ParcelQuery) -> dict[str, Any]:
+def filter_params(query: ParcelQuery) -> dict[str, Any]:
     """Bound values of the query's filters."""
     minlon, minlat, maxlon, maxlat = query.bbox or (None, None, None, None)
     values = {name: getattr(query, name) for name in _FILTERS if name != "bbox"}
@@ -173,7 +174,7 @@ def _params(query: ParcelQuery) -> dict[str, Any]:
     return values | {"minlon": minlon, "minlat": minlat, "maxlon": maxlon, "maxlat": maxlat}
 
 
-def _source(query: ParcelQuery, folded: bool) -> str:
+def source_relation(query: ParcelQuery, folded: bool) -> str:
     """The relation read: the current view, or the fold narrowed to a code or an envelope."""
     if not folded:
         return "parcel_current"
@@ -199,7 +200,7 @@ def pop_last_change(row: dict[str, Any]) -> dict[str, Any] | None:
     return {"field": field, "effective_date": effective_date, "actor": actor}
 
 
-def _before_last_change(session: Session, as_of: date) -> bool:
+def before_last_change(session: Session, as_of: date) -> bool:
     """Whether a date lies before the latest effective date of any change."""
     last = last_effective_date(session)
     return last is not None and as_of < last

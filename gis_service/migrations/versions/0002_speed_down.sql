@@ -1,3 +1,5 @@
+DROP FUNCTION IF EXISTS parcel_risk_level(integer, date, date, date, date, integer, integer, integer, integer);
+DROP FUNCTION IF EXISTS parcel_planned_progress(date, date, date);
 DROP FUNCTION IF EXISTS parcel_as_of(date, text, geometry);
 DROP INDEX IF EXISTS parcel_event_geometry_change_idx;
 CREATE FUNCTION parcel_as_of(as_of date, only_code text DEFAULT NULL)

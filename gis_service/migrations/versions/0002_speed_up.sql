@@ -54,3 +54,37 @@ LANGUAGE sql STABLE AS $$
                   WHERE e.parcel_id = p.id AND e.effective_date > as_of)
       AND f.life = 'create'
 $$;
+
+-- The deadline-risk rules of gis_service.rules.levels in SQL, for vector tiles built by
+-- ST_AsMVT inside PostgreSQL. One definition stays the Python one: tests/test_levels_sql.py
+-- proves these functions equal it on many generated cases (Hypothesis).
+CREATE FUNCTION parcel_planned_progress(start_date date, deadline date, on_date date)
+RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE
+        WHEN start_date IS NULL OR deadline IS NULL THEN NULL
+        WHEN deadline - start_date <= 0 THEN CASE WHEN on_date >= deadline THEN 100 ELSE 0 END
+        ELSE greatest(0, least(100, floor(
+            (200 * (on_date - start_date) + (deadline - start_date))::numeric
+            / (2 * (deadline - start_date)))::integer))
+    END
+$$;
+
+CREATE FUNCTION parcel_risk_level(
+    progress integer, start_date date, deadline date, completed_on date, on_date date,
+    orange_days integer, yellow_days integer, orange_lag integer, yellow_lag integer)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE
+        WHEN completed_on IS NOT NULL AND completed_on <= on_date THEN 'green'
+        WHEN deadline IS NULL THEN 'grey'
+        WHEN deadline < on_date THEN 'red'
+        WHEN deadline - on_date <= orange_days
+             OR parcel_planned_progress(start_date, deadline, on_date) - coalesce(progress, 0)
+                >= orange_lag THEN 'orange'
+        WHEN deadline - on_date <= yellow_days
+             OR parcel_planned_progress(start_date, deadline, on_date) - coalesce(progress, 0)
+                >= yellow_lag THEN 'yellow'
+        ELSE 'blue'
+    END
+$$;
