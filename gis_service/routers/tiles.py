@@ -7,10 +7,12 @@ Tiles carry strong ETags and are cached per worker under a key that every write 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Final, Literal
 
-from fastapi import APIRouter, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from sqlalchemy.orm import Session
 
 from gis_service.api_responses import error_responses
 from gis_service.auth import ReaderDep
@@ -29,9 +31,34 @@ Category = Literal["demolition_area", "old_compound", "idle_building", "key_proj
 TILE_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
     200: {"content": {MVT: {}}, "description": "The tile (layer `parcels`)."}
 }
-IfNoneMatch = Annotated[
-    str | None, Header(alias="If-None-Match", description="The ETag of a tile you hold.")
-]
+
+
+@dataclass(frozen=True)
+class TileAsk:
+    """What every tile request brings besides the tile's address: session, date, ETag held."""
+
+    request: Request
+    session: Session
+    settings: Settings
+    on: date
+    if_none_match: str | None
+
+
+def _tile_ask(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    _reader: ReaderDep,
+    as_of: AsOfDep,
+    if_none_match: Annotated[
+        str | None, Header(alias="If-None-Match", description="The ETag of a tile you hold.")
+    ] = None,
+) -> TileAsk:
+    """Dependency: the common inputs of a tile request (read access checked)."""
+    return TileAsk(request, session, settings, as_of, if_none_match)
+
+
+TileAskDep = Annotated[TileAsk, Depends(_tile_ask)]
 
 
 @router.get(
@@ -44,16 +71,11 @@ def api_tile(
     z: int,
     x: int,
     y: int,
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    _reader: ReaderDep,
-    as_of: AsOfDep,
-    if_none_match: IfNoneMatch = None,
+    ask: TileAskDep,
     category: Annotated[Category | None, Query(description="Only this category.")] = None,
 ) -> Response:
     """Parcels in a WebMercatorQuad tile with code, name, stage, progress, level, deadline."""
-    return _tile_response(request, session, settings, Tile(z, x, y), as_of, category, if_none_match)
+    return _tile_response(ask, Tile(z, x, y), category)
 
 
 @router.get(
@@ -67,46 +89,33 @@ def ogc_tile(
     z: int,
     x: int,
     y: int,
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    _reader: ReaderDep,
-    as_of: AsOfDep,
-    if_none_match: IfNoneMatch = None,
+    ask: TileAskDep,
 ) -> Response:
     """The tile of one category collection (communities have no tiles)."""
     if collection_id not in CATEGORIES:
         raise NotFound(f"no tiles for collection {collection_id!r}", field="collectionId")
-    return _tile_response(
-        request, session, settings, Tile(z, x, y), as_of, collection_id, if_none_match
-    )
+    return _tile_response(ask, Tile(z, x, y), collection_id)
 
 
-def _tile_response(
-    request: Request,
-    session: SessionDep,
-    settings: Settings,
-    tile: Tile,
-    on: date,
-    category: str | None,
-    if_none_match: str | None,
-) -> Response:
+def _tile_response(ask: TileAsk, tile: Tile, category: str | None) -> Response:
     """The tile, 304 when the client's ETag is current, from the cache when built before."""
     problem = tile_problem(tile.z, tile.x, tile.y)
     if problem is not None:
         raise InvalidInput(problem[1], field=problem[0])
-    version = parcel_tiles.data_version(session)
-    tag = tile_etag(version, tile, on, category, settings.thresholds)
+    thresholds = ask.settings.thresholds
+    version = parcel_tiles.data_version(ask.session)
+    tag = tile_etag(version, tile, ask.on, category, thresholds)
     headers = {"ETag": tag, "Cache-Control": "no-cache"}
-    if if_none_match is not None and tag in [t.strip() for t in if_none_match.split(",")]:
+    held = [t.strip() for t in (ask.if_none_match or "").split(",")]
+    if tag in held:
         return Response(status_code=304, headers=headers)
-    cache = _cache(request, settings)
+    cache = _cache(ask.request, ask.settings)
     body = cache.get(tag)
     if body is None:
+        query = ParcelQuery(category=category)
         body = parcel_tiles.parcels_tile(
-            session, tile, query=ParcelQuery(category=category), on=on,
-            thresholds=settings.thresholds,
-        )  # fmt: skip
+            ask.session, tile, query=query, on=ask.on, thresholds=thresholds
+        )
         cache.put(tag, body)
     return Response(body, media_type=MVT, headers=headers)
 
