@@ -8,6 +8,8 @@ from typing import Final
 from gis_service import db
 from gis_service.settings import Settings
 
+WORKER_HEALTHCHECK_SECONDS: Final = 60
+
 # Connections left for the command line, psql, backups and a replica's WAL sender.
 SPARE_CONNECTIONS: Final = 6
 
@@ -58,4 +60,7 @@ def serve(settings: Settings, *, host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         log_level="info",
+        # A worker imports the app before it answers the supervisor's ping; on a busy host
+        # that takes longer than uvicorn's 5 s default, which would kill and respawn it.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
