@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from gis_service.fields import FIELD_KINDS, to_json_value
-from gis_service.raw_json import RawJSON
+from gis_service.raw_json import RawFeatures, RawJSON
 from gis_service.rules.levels import Assessment, RiskThresholds, assess
 
 
@@ -58,7 +58,9 @@ def assess_row(row: dict[str, Any], *, on: date, thresholds: RiskThresholds) -> 
     )
 
 
-def feature_collection(features: list[dict[str, Any]], **members: Any) -> dict[str, Any]:
+def feature_collection(
+    features: list[dict[str, Any]] | RawFeatures, **members: Any
+) -> dict[str, Any]:
     """A GeoJSON FeatureCollection with extra top-level members (counts, links)."""
     return {"type": "FeatureCollection", "features": features} | members
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from gis_service.errors import NotFound
 from gis_service.features import assess_row, parcel_feature
+from gis_service.raw_json import RawFeatures
 from gis_service.repo import parcel_reads
 from gis_service.repo.parcel_reads import Outline, Paging, ParcelQuery
 from gis_service.rules.levels import RiskThresholds
@@ -20,6 +21,14 @@ class Page:
     """One page of matching features and how many matched in all."""
 
     features: list[dict[str, Any]]
+    number_matched: int
+
+
+@dataclass(frozen=True)
+class JsonPage:
+    """One page of matching features as JSON text built by PostgreSQL, and the match count."""
+
+    features: RawFeatures
     number_matched: int
 
 
@@ -57,6 +66,25 @@ def list_features(
         return Page(features=features, number_matched=int(rows[0]["number_matched"]))
     matched = parcel_reads.count_parcels(session, query, as_of=on) if offset else 0
     return Page(features=features, number_matched=matched)
+
+
+def feature_page(
+    session: Session,
+    query: ParcelQuery,
+    *,
+    on: date,
+    thresholds: RiskThresholds,
+    levels: frozenset[str] | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> JsonPage:
+    """As list_features, the Features' JSON built by PostgreSQL (for JSON answers)."""
+    page = parcel_reads.select_feature_page(
+        session, query, on=on, thresholds=thresholds, levels=levels,
+        paging=Paging(limit=limit, offset=offset),
+    )  # fmt: skip
+    features = RawFeatures(page.features_json, page.number_returned)
+    return JsonPage(features=features, number_matched=page.number_matched)
 
 
 def get_feature(

@@ -33,6 +33,19 @@ class RawJSON:
         return json.loads(self.text)
 
 
+class RawFeatures(RawJSON):
+    """A JSON array of Features given as its text, with how many it holds."""
+
+    __slots__ = ("count",)
+
+    def __init__(self, text: str, count: int) -> None:
+        super().__init__(text)
+        self.count = count
+
+    def __len__(self) -> int:
+        return self.count
+
+
 def dumps(document: Any) -> str:
     """The document as compact JSON text, RawJSON pieces written as they are."""
     pieces: list[str] = []

@@ -9,8 +9,9 @@ from typing import Any, Final, Literal
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from gis_service.fields import COLUMN_FIELDS
+from gis_service.fields import COLUMN_FIELDS, FIELD_KINDS
 from gis_service.repo.sql_files import sql_file
+from gis_service.rules.levels import RiskThresholds
 
 # How a read returns outlines: GeoJSON text to splice into a response unparsed, parsed
 # objects for code that works on them (maps), or none at all (KPIs).
@@ -56,6 +57,33 @@ LEFT JOIN LATERAL (
 _LAST_COLUMNS: Final = (
     ", last.field AS last_field, last.effective_date AS last_effective_date,"
     " last.actor AS last_actor"
+)
+
+
+_ON: Final = "CAST(:on AS date)"
+_RISK_LEVEL: Final = (
+    "parcel_risk_level({row}.progress, {row}.start_date, {row}.deadline, {row}.completed_on, "
+    + _ON
+    + ", :orange_days, :yellow_days, :orange_lag, :yellow_lag)"
+)
+_DONE: Final = f"page.completed_on <= {_ON}"
+# The properties of gis_service.features.parcel_feature, in its order, as SQL.
+_FEATURE_PROPERTIES: Final = ", ".join(
+    [
+        "'code', page.code",
+        *(f"'{field}', page.{field}" for field in FIELD_KINDS if field != "geometry"),
+        "'version', page.version",
+        """'updated_at', to_char(page.updated_at AT TIME ZONE 'UTC',
+                                 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')""",
+        f"'as_of', {_ON}",
+        f"'level', {_RISK_LEVEL.format(row='page')}",
+        f"'planned_progress', parcel_planned_progress(page.start_date, page.deadline, {_ON})",
+        f"'days_left', page.deadline - {_ON}",
+        f"'completed_late', CASE WHEN {_DONE} AND page.deadline IS NOT NULL"
+        " THEN page.completed_on > page.deadline END",
+        "'last_change', CASE WHEN last.field IS NOT NULL THEN json_build_object("
+        "'field', last.field, 'effective_date', last.effective_date, 'actor', last.actor) END",
+    ]
 )
 
 
@@ -123,6 +151,60 @@ def select_parcels(
         for row in rows:
             row["last_change"] = pop_last_change(row)
     return rows
+
+
+@dataclass(frozen=True)
+class FeaturePage:
+    """A page of Features as the JSON text of their array, and the counts."""
+
+    features_json: str
+    number_returned: int
+    number_matched: int
+
+
+def select_feature_page(
+    session: Session,
+    query: ParcelQuery,
+    *,
+    on: date,
+    thresholds: RiskThresholds,
+    levels: frozenset[str] | None = None,
+    paging: Paging = Paging(),
+) -> FeaturePage:
+    """Matching parcels as of a date, one page of GeoJSON Features built by PostgreSQL.
+
+    The risk level (and its filter) come from the SQL copy of the rules, which
+    tests/test_levels_sql.py holds equal to gis_service.rules.levels.
+    """
+    folded = before_last_change(session, on)
+    where = where_clause(query)
+    if levels:
+        where += f" AND {_RISK_LEVEL.format(row='p')} = ANY(:levels)"
+    statement = text(
+        sql_file("parcels_features").format(
+            source=source_relation(query, folded),
+            where=where,
+            paging=_paging(paging),
+            properties=_FEATURE_PROPERTIES,
+            last=_LAST_CHANGE.format(until="AND e.effective_date <= :as_of"),
+        )
+    )
+    params = filter_params(query) | {
+        "as_of": on,
+        "on": on,
+        "levels": sorted(levels or ()),
+        "limit": paging.limit,
+        "offset": paging.offset,
+        "orange_days": thresholds.orange_days,
+        "yellow_days": thresholds.yellow_days,
+        "orange_lag": thresholds.orange_lag,
+        "yellow_lag": thresholds.yellow_lag,
+    }
+    row = session.execute(statement, params).one()
+    matched = row.number_matched
+    if matched is None:  # a page past the last match: count them apart
+        matched = count_parcels(session, query, as_of=on) if paging.offset and not levels else 0
+    return FeaturePage(row.features, int(row.number_returned), int(matched))
 
 
 def count_parcels(session: Session, query: ParcelQuery, *, as_of: date | None = None) -> int:

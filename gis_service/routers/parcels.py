@@ -79,7 +79,7 @@ def list_parcels(
     filters: FiltersDep,
 ) -> RawJSONResponse:
     """Every live parcel matching the filters, with its risk level as of the date, paged."""
-    page = parcel_listing.list_features(
+    page = parcel_listing.feature_page(
         session,
         filters.query,
         on=as_of,
