@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from typing import Final
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -27,9 +29,19 @@ BUSY: Final = {
 }
 
 
-def busy_response() -> JSONResponse:
-    """The 503 answer of an overloaded service."""
-    return JSONResponse(BUSY, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+UNAVAILABLE: Final = {
+    "error": "database_unavailable",
+    "message": "the database did not answer; retry in a second",
+    "field": None,
+}
+QUERY_CANCELED: Final = "57014"  # SQLSTATE of a statement ended by statement_timeout
+
+
+def busy_response(body: Mapping[str, object] = BUSY) -> JSONResponse:
+    """The 503 answer of an overloaded service (or of a database that does not answer)."""
+    return JSONResponse(
+        dict(body), status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+    )
 
 
 class BoundedQueue:
@@ -57,10 +69,23 @@ class BoundedQueue:
 
 
 def add_overload_handling(app: FastAPI, *, limit: int, wait: float) -> None:
-    """Bound the queue of requests and answer a pool timeout 503."""
+    """Bound the queue of requests; answer a pool timeout or a database failure 503."""
     app.add_middleware(BoundedQueue, limit=limit, wait=wait)
 
     @app.exception_handler(PoolTimeout)
     async def pool_timeout(request: Request, _: PoolTimeout) -> JSONResponse:
         log.warning("no free connection for %s %s", request.method, request.url.path)
         return busy_response()
+
+    @app.exception_handler(OperationalError)
+    async def database_trouble(request: Request, error: OperationalError) -> JSONResponse:
+        # A statement cancelled by statement_timeout is overload; a lost connection or a
+        # database that does not answer is not the client's fault either: both are 503.
+        cancelled = getattr(error.orig, "sqlstate", None) == QUERY_CANCELED
+        log.warning(
+            "%s on %s %s",
+            "statement timeout" if cancelled else "database error",
+            request.method,
+            request.url.path,
+        )
+        return busy_response(BUSY if cancelled else UNAVAILABLE)

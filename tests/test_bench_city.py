@@ -23,7 +23,7 @@ LABELS = (
 
 def test_city_bench_tiny_form_measures_every_goal() -> None:
     command = [sys.executable, str(PROJECT_ROOT / "bench" / "bench_city.py"), "--parcels", "300",
-               "--seconds", "0.2", "--workers", "1", "--overload",
+               "--seconds", "0.2", "--workers", "2", "--overload",
                "--database", "yatou_city_tiny"]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-3000:]

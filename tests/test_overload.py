@@ -75,3 +75,12 @@ def test_pools_of_every_worker_fit_within_max_connections() -> None:
             size, overflow = pool_share(budget, workers)
             assert size >= 1 and overflow >= 0
             assert workers * (size + overflow) <= max(budget - SPARE_CONNECTIONS, 2 * workers)
+
+
+def test_a_statement_past_its_timeout_is_503_not_500(settings: Settings) -> None:
+    impatient = settings.model_copy(update={"db_statement_timeout_ms": 1})
+    with TestClient(create_app(impatient)) as client:
+        response = client.get("/api/kpis", params={"as_of": "2021-06-30"})
+    assert response.status_code == 503, response.text
+    assert response.headers["Retry-After"] == "1"
+    assert response.json()["error"] == "overloaded"

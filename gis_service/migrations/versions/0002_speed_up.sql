@@ -1,12 +1,13 @@
 -- issue 10: the 0001 fold sorted every event of every parcel (1.3 M rows on disk at 100 k
--- parcels) whatever the caller asked for. This fold splits the parcels in two:
---  * no event effective after the date: the parcel is in the same state as now, so its row
---    is read from the table (one index probe on parcel_event per parcel);
---  * changed since: its own events up to the date are folded (an index range scan of about
---    a dozen rows per parcel), never a sort of the whole table.
--- `within` (an envelope, or NULL) limits both halves to parcels that can touch it: those
--- whose current outline does, and those whose outline was ever changed (few; indexed below),
--- whose folded outline the caller filters again.
+-- parcels) whatever the caller asked for. This one starts from the parcel's row as it is now
+-- and undoes what happened after the date: for each field changed after it, the old_value
+-- of its first later event is its value on the date (changes are recorded in the order they
+-- became true, docs/data-model.md). Each parcel reads only its events after the date, by the
+-- index on (parcel_id, effective_date, id): the cost follows the recent changes, not the
+-- length of the history. A parcel created after the date did not exist then; one deleted
+-- after it did. `within` (an envelope, or NULL) keeps to parcels whose outline meets it now,
+-- plus the few whose outline ever changed (indexed below); the caller filters the outline
+-- as of the date again.
 DROP FUNCTION parcel_as_of(date, text);
 
 CREATE INDEX parcel_event_geometry_change_idx ON parcel_event (parcel_id)
@@ -15,44 +16,48 @@ CREATE INDEX parcel_event_geometry_change_idx ON parcel_event (parcel_id)
 CREATE FUNCTION parcel_as_of(as_of date, only_code text DEFAULT NULL, within geometry DEFAULT NULL)
 RETURNS SETOF parcel_current
 LANGUAGE sql STABLE AS $$
-    SELECT c.*
-    FROM parcel_current c
-    WHERE (only_code IS NULL OR c.code = only_code)
-      AND (within IS NULL OR c.geom && within)
-      AND NOT EXISTS (SELECT 1 FROM parcel_event e
-                      WHERE e.parcel_id = c.id AND e.effective_date > as_of)
-    UNION ALL
     SELECT p.id, s.code, s.name, s.category, s.stage, s.progress, s.start_date,
            s.deadline, s.completed_on, s.community, s.responsible_unit, s.responsible_person,
            s.buildings_total, s.buildings_demolished, s.households, s.floor_area_m2,
            s.vacant_area_m2, s.investment_wan, s.committee_formed_on, s.intended_tenant,
            s.contact, s.plan_targets, s.note, s.illustrative,
-           ST_SetSRID(ST_GeomFromGeoJSON(f.state -> 'geometry'), 4326)::geometry(MultiPolygon, 4326),
-           coalesce(f.state -> 'milestones', '[]'::jsonb),
-           f.version, f.updated_at
+           CASE WHEN later.reverted ? 'geometry'
+                THEN ST_SetSRID(ST_GeomFromGeoJSON(later.reverted -> 'geometry'), 4326)
+                ELSE p.geom END::geometry(MultiPolygon, 4326),
+           CASE WHEN later.reverted ? 'milestones' THEN later.reverted -> 'milestones'
+                ELSE coalesce((SELECT jsonb_agg(jsonb_build_object('name', m.name,
+                                                                   'due_date', m.due_date,
+                                                                   'done_on', m.done_on)
+                                                ORDER BY m.position)
+                               FROM milestone m WHERE m.parcel_id = p.id), '[]'::jsonb) END,
+           coalesce(later.first_version - 1, p.version),
+           CASE WHEN later.first_version IS NULL THEN p.updated_at
+                ELSE (SELECT max(e.recorded_at) FROM parcel_event e
+                      WHERE e.parcel_id = p.id AND e.effective_date <= as_of) END
     FROM parcel p
     CROSS JOIN LATERAL (
-        SELECT (array_agg(v.action ORDER BY v.effective_date DESC, v.id DESC)
-                    FILTER (WHERE v.action <> 'update'))[1] AS life,
-               jsonb_object_agg(v.field, v.new_value)
-                    FILTER (WHERE v.latest AND v.field IS NOT NULL) AS state,
-               max(v.version) AS version,
-               max(v.recorded_at) AS updated_at
-        FROM (SELECT e.id, e.action, e.field, e.new_value, e.effective_date, e.version,
-                     e.recorded_at,
-                     row_number() OVER (PARTITION BY e.field
-                                        ORDER BY e.effective_date DESC, e.id DESC) = 1 AS latest
+        SELECT jsonb_object_agg(f.field, f.old_value) FILTER (WHERE f.field IS NOT NULL)
+                   AS reverted,
+               bool_or(f.action = 'create') AS created_later,
+               min(f.version) AS first_version
+        FROM (SELECT DISTINCT ON (e.field) e.field, e.old_value, e.action, e.version
               FROM parcel_event e
-              WHERE e.parcel_id = p.id AND e.effective_date <= as_of) AS v
-    ) AS f
-    CROSS JOIN LATERAL jsonb_populate_record(NULL::parcel_fields, f.state) AS s
+              WHERE e.parcel_id = p.id AND e.effective_date > as_of
+              ORDER BY e.field, e.effective_date, e.id) AS f
+    ) AS later
+    CROSS JOIN LATERAL jsonb_populate_record(
+        ROW(p.code, p.name, p.category, p.stage, p.progress, p.start_date, p.deadline,
+            p.completed_on, p.community, p.responsible_unit, p.responsible_person,
+            p.buildings_total, p.buildings_demolished, p.households, p.floor_area_m2,
+            p.vacant_area_m2, p.investment_wan, p.committee_formed_on, p.intended_tenant,
+            p.contact, p.plan_targets, p.note, p.illustrative)::parcel_fields,
+        coalesce(later.reverted, '{}'::jsonb)) AS s
     WHERE (only_code IS NULL OR p.code = only_code)
       AND (within IS NULL OR p.geom && within
            OR EXISTS (SELECT 1 FROM parcel_event g
                       WHERE g.parcel_id = p.id AND g.field = 'geometry' AND g.action = 'update'))
-      AND EXISTS (SELECT 1 FROM parcel_event e
-                  WHERE e.parcel_id = p.id AND e.effective_date > as_of)
-      AND f.life = 'create'
+      AND (p.deleted_at IS NULL OR later.first_version IS NOT NULL)
+      AND NOT coalesce(later.created_later, false)
 $$;
 
 -- The deadline-risk rules of gis_service.rules.levels in SQL, for vector tiles built by
