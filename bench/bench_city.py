@@ -33,8 +33,8 @@ from city_data import bbox_around, build_city  # noqa: E402
 from load import Result, run_load, wait_for  # noqa: E402
 
 from gis_service import db, pg_local  # noqa: E402
+from gis_service.maps.tile_grid import Tile  # noqa: E402
 from gis_service.settings import Settings  # noqa: E402
-from gis_service.tiles import Tile  # noqa: E402
 
 TIPG_VENV = Path(tempfile.gettempdir()) / "yatou-bench-tipg"
 DB_GEOJSON_PAGE = """

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from gis_service.maps.tile_grid import Tile, tile_problem
 from gis_service.rules.levels import Level
-from gis_service.tiles import Tile, tile_problem
 from tests.api_helpers import bearer, tokens
 from tests.mvt_reader import read_tile
 

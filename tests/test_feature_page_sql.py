@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from gis_service.parcel_listing import feature_page, list_features
+from gis_service.parcels.listing import feature_page, list_features
 from gis_service.repo.parcel_reads import ParcelQuery
 from gis_service.rules.levels import RiskThresholds
 

@@ -9,8 +9,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
+from gis_service.api.overload import BoundedQueue
 from gis_service.main import create_app
-from gis_service.overload import BoundedQueue
 from gis_service.serving import SPARE_CONNECTIONS, pool_share
 from gis_service.settings import Settings
 

@@ -9,7 +9,7 @@ from typing import Any, Final, Literal
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from gis_service.fields import COLUMN_FIELDS, FIELD_KINDS
+from gis_service.parcels.fields import COLUMN_FIELDS, FIELD_KINDS
 from gis_service.repo.sql_files import sql_file
 from gis_service.rules.levels import RiskThresholds
 
@@ -17,7 +17,9 @@ from gis_service.rules.levels import RiskThresholds
 # objects for code that works on them (maps), or none at all (KPIs).
 Outline = Literal["text", "object", "none"]
 
-PAGE_COLUMNS: Final[tuple[str, ...]] = (
+# The columns of parcel_current and parcel_as_of() that a read returns, in the view's order
+# (the geometry is selected apart, as GeoJSON); tests/test_field_table.py checks the view.
+READ_COLUMNS: Final[tuple[str, ...]] = (
     "id",
     "code",
     *COLUMN_FIELDS,
@@ -134,8 +136,8 @@ def select_parcels(
     params = filter_params(query) | {"as_of": as_of, "limit": paging.limit, "offset": paging.offset}
     statement = text(
         sql_file("parcels_select").format(
-            page_columns=", ".join(f"page.{c}" for c in PAGE_COLUMNS),
-            columns=", ".join(f"p.{c}" for c in PAGE_COLUMNS),
+            page_columns=", ".join(f"page.{c}" for c in READ_COLUMNS),
+            columns=", ".join(f"p.{c}" for c in READ_COLUMNS),
             source=source_relation(query, folded),
             where=where_clause(query),
             paging=_paging(paging),

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from gis_service.maps.tile_grid import Tile
 from gis_service.repo.parcel_reads import (
     ParcelQuery,
     before_last_change,
@@ -17,7 +18,6 @@ from gis_service.repo.parcel_reads import (
 )
 from gis_service.repo.sql_files import sql_file
 from gis_service.rules.levels import RiskThresholds
-from gis_service.tiles import Tile
 
 
 def data_version(session: Session) -> int:

@@ -12,10 +12,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from gis_service.errors import Conflict, InvalidInput, NotFound, StaleVersion
-from gis_service.fields import COLUMN_FIELDS, FIELD_KINDS, to_json_value
-from gis_service.preconditions import etag
-from gis_service.repo.parcel_reads import PAGE_COLUMNS, pop_last_change
+from gis_service.api.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from gis_service.api.preconditions import etag
+from gis_service.parcels.fields import COLUMN_FIELDS, FIELD_KINDS, to_json_value
+from gis_service.repo.parcel_reads import READ_COLUMNS, pop_last_change
 from gis_service.repo.sql_files import sql_file
 
 # Sentences for the constraints the database enforces, so a 422 names the rule that failed.
@@ -84,7 +84,7 @@ def lock_parcel(
     The row is locked first, so two writers holding the same version cannot both pass the
     version check: the second waits, then sees the new version and gets StaleVersion.
     """
-    statement = text(sql_file("parcel_lock").format(columns=_columns("c", PAGE_COLUMNS)))
+    statement = text(sql_file("parcel_lock").format(columns=_columns("c", READ_COLUMNS)))
     found = session.execute(statement, {"code": code}).mappings().first()
     if found is None:
         raise NotFound(f"no parcel with code {code!r}", field="code")

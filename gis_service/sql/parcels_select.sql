@@ -1,6 +1,6 @@
 -- Parcels of a source relation (the current view, or the fold as of a date), filtered, one
 -- page of them in code order. Filled in by gis_service.repo.parcel_reads:
---   <columns>   the page's columns (the view's fields, version, updated_at)
+--   <columns>   the page's columns from the field table (gis_service.parcels.fields)
 --   <source>    parcel_current, or parcel_as_of(...) for a past date
 --   <where>     only the filters in use, each with bound values
 --   <paging>    LIMIT/OFFSET, or nothing

@@ -9,25 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from gis_service.api_responses import error_responses
-from gis_service.auth import ReaderDep
-from gis_service.deps import AsOfDep, SessionDep, SettingsDep
-from gis_service.errors import InvalidInput, NotFound
+from gis_service.api.auth import ReaderDep
+from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
+from gis_service.api.error_responses import error_responses
+from gis_service.api.errors import InvalidInput, NotFound
+from gis_service.maps.tile_grid import Tile, TileCache, tile_etag, tile_problem
 from gis_service.repo import parcel_tiles
 from gis_service.repo.parcel_reads import ParcelQuery
-from gis_service.rules.stages import CATEGORIES
+from gis_service.rules.stages import CATEGORIES, Category
 from gis_service.settings import Settings
-from gis_service.tiles import Tile, TileCache, tile_etag, tile_problem
 
 router = APIRouter(tags=["tiles"])
 
 MVT: Final = "application/vnd.mapbox-vector-tile"
-Category = Literal["demolition_area", "old_compound", "idle_building", "key_project"]
 TILE_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
     200: {"content": {MVT: {}}, "description": "The tile (layer `parcels`)."}
 }

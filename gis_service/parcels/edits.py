@@ -2,7 +2,7 @@
 
 The one place both the JSON API and OGC API – Features Part 4 write through. Each function
 runs in the caller's transaction and does not commit: the caller commits on success (any
-error leaves the session to be rolled back). Errors are `gis_service.errors` exceptions that
+error leaves the session to be rolled back). Errors are `gis_service.api.errors` exceptions that
 carry their status: 403 role, 404 code, 409 duplicate, 412 stale version, 422 invalid input.
 """
 
@@ -14,12 +14,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from gis_service import parcel_input, parcel_listing
-from gis_service.auth import User
-from gis_service.errors import Forbidden, InvalidInput
-from gis_service.features import parcel_feature
-from gis_service.parcel_input import ParcelInput
-from gis_service.preconditions import etag
+from gis_service.api.auth import User
+from gis_service.api.errors import Forbidden, InvalidInput
+from gis_service.api.preconditions import etag
+from gis_service.parcels import listing, parcel_input
+from gis_service.parcels.features import parcel_feature
+from gis_service.parcels.fields import INVESTMENT_FIELDS
+from gis_service.parcels.parcel_input import ParcelInput
 from gis_service.repo import parcel_writes
 from gis_service.rules.roles import Operation, edit_refusal
 from gis_service.settings import Settings
@@ -58,7 +59,7 @@ def create_parcel(
     """Create a parcel from a GeoJSON Feature whose properties carry `code` (version 1)."""
     user.require(Operation.CREATE)
     code, parcel = parcel_input.new_parcel(body, area=settings.service_area, repair=repair)
-    day = effective_day(effective_date, today=today(settings))
+    day = effective_day(effective_date, today=settings.today_date())
     parcel_writes.create_parcel(
         session, code=code, values=parcel.values, actor=user.name, effective_date=day
     )
@@ -77,7 +78,7 @@ def patch_parcel(
     repair: bool = False,
 ) -> EditResult:
     """Apply a JSON merge patch (RFC 7396) of the Feature: properties and/or geometry."""
-    day = effective_day(effective_date, today=today(settings))
+    day = effective_day(effective_date, today=settings.today_date())
     locked = parcel_writes.lock_parcel(
         session, code, expected_version=expected_version, effective_date=day
     )
@@ -99,7 +100,7 @@ def replace_parcel(
     repair: bool = False,
 ) -> EditResult:
     """Replace a parcel by a full Feature (PUT): properties left out become null or default."""
-    day = effective_day(effective_date, today=today(settings))
+    day = effective_day(effective_date, today=settings.today_date())
     locked = parcel_writes.lock_parcel(
         session, code, expected_version=expected_version, effective_date=day
     )
@@ -120,7 +121,7 @@ def delete_parcel(
 ) -> EditResult:
     """Soft-delete a parcel (admin): it leaves current views, its history stays."""
     user.require(Operation.DELETE)
-    day = effective_day(effective_date, today=today(settings))
+    day = effective_day(effective_date, today=settings.today_date())
     parcel_writes.delete_parcel(
         session, code=code, actor=user.name, effective_date=day, expected_version=expected_version
     )
@@ -143,11 +144,6 @@ def effective_day(value: date | None, *, today: date) -> date:
     return value
 
 
-def today(settings: Settings) -> date:
-    """The service's today: the pinned `today` setting, else the real date."""
-    return settings.today_or(date.today())
-
-
 def _update(
     session: Session,
     locked: parcel_writes.LockedParcel,
@@ -157,7 +153,8 @@ def _update(
     day: date,
 ) -> EditResult:
     """Check the role once (category and changed fields), write, answer from the row written."""
-    refusal = edit_refusal(user.role, str(locked.state["category"]), parcel.values)
+    category = str(locked.state["category"])
+    refusal = edit_refusal(user.role, category, parcel.values, investment_fields=INVESTMENT_FIELDS)
     if refusal is not None:
         raise Forbidden(refusal[0], field=refusal[1])
     version, row = parcel_writes.write_changes(
@@ -165,7 +162,7 @@ def _update(
     )
     # The parcel's events all lie on or before `day` (≤ today), so its row is its state today.
     feature = parcel_feature(
-        row | {"geometry": row["outline"]}, on=today(settings), thresholds=settings.thresholds
+        row | {"geometry": row["outline"]}, on=settings.today_date(), thresholds=settings.thresholds
     )
     return EditResult(code=locked.code, version=version, feature=feature, repairs=parcel.repairs)
 
@@ -174,7 +171,7 @@ def _result(
     session: Session, code: str, version: int, settings: Settings, repairs: tuple[str, ...]
 ) -> EditResult:
     """The result of a write: the parcel as a Feature as of today."""
-    feature = parcel_listing.get_feature(
-        session, code, on=today(settings), thresholds=settings.thresholds, outline="object"
+    feature = listing.get_feature(
+        session, code, on=settings.today_date(), thresholds=settings.thresholds, outline="object"
     )
     return EditResult(code=code, version=version, feature=feature, repairs=repairs)
