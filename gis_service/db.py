@@ -31,7 +31,7 @@ def make_engine(settings: Settings, *, serving: bool = False) -> Engine:
     """A pooled engine for the configured database (nothing connects until first use).
 
     The pool is bounded and a request waits for a connection at most `db_pool_timeout`
-    seconds (then 503, gis_service.overload). An engine serving requests has PostgreSQL
+    seconds (then 503, gis_service.api.overload). An engine serving requests has PostgreSQL
     cancel long statements; the commands (loads, migrations) run without that limit.
     """
     limit = settings.db_statement_timeout_ms if serving else 0
