@@ -396,7 +396,7 @@ def pgbench(
 
 def planner_token(settings: Settings) -> str:
     """A fresh planner's token in the city database."""
-    from gis_service import auth
+    from gis_service.api import auth
 
     engine = create_engine(str(settings.database_url))
     with db.transaction(engine) as session:

@@ -58,7 +58,8 @@ def test_a_request_beyond_the_queue_is_503_while_the_first_is_served() -> None:
     async def scenario() -> tuple[int, int]:
         queue = BoundedQueue(slow, limit=1, wait=0.05)
         first = asyncio.create_task(call(queue))
-        await asyncio.sleep(0)  # the first request takes the only slot
+        while not queue.slots.locked():  # until the first request holds the only slot
+            await asyncio.sleep(0)
         second = await call(queue)
         release.set()
         return await first, second

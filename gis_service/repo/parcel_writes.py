@@ -84,7 +84,8 @@ def lock_parcel(
     The row is locked first, so two writers holding the same version cannot both pass the
     version check: the second waits, then sees the new version and gets StaleVersion.
     """
-    statement = text(sql_file("parcel_lock").format(columns=_columns("c", READ_COLUMNS)))
+    table_columns = [c for c in READ_COLUMNS if c != "milestones"]
+    statement = text(sql_file("parcel_lock").format(columns=_columns("p", table_columns)))
     found = session.execute(statement, {"code": code}).mappings().first()
     if found is None:
         raise NotFound(f"no parcel with code {code!r}", field="code")
