@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from gis_service.settings import Settings
-
-if TYPE_CHECKING:  # alembic is imported by the commands that migrate, not by the server
-    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -59,8 +58,6 @@ def transaction(engine: Engine) -> Iterator[Session]:
 
 def alembic_config(url: str) -> Config:
     """Alembic configuration pointing at the packaged migrations."""
-    from alembic.config import Config
-
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -69,8 +66,6 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(engine: Engine, settings: Settings, revision: str = "head") -> None:
     """Apply migrations up to a revision, then store the configured service area."""
-    from alembic import command
-
     with engine.begin() as conn:
         conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
         config = alembic_config(str(engine.url))
@@ -82,8 +77,6 @@ def upgrade(engine: Engine, settings: Settings, revision: str = "head") -> None:
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
     """Roll migrations back to a revision (base removes every table)."""
-    from alembic import command
-
     with engine.begin() as conn:
         config = alembic_config(str(engine.url))
         config.attributes["connection"] = conn
@@ -106,6 +99,13 @@ def analyze(engine: Engine) -> None:
     """Refresh the planner's statistics after a bulk load (autovacuum would, but later)."""
     with engine.begin() as conn:
         conn.execute(text("ANALYZE parcel, parcel_event, milestone, community"))
+
+
+def head_revision() -> str:
+    """The newest revision of the packaged migrations (what this code expects)."""
+    head = ScriptDirectory.from_config(alembic_config("")).get_current_head()
+    assert head is not None, "the package ships its migrations"
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -11,17 +11,20 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import text
 
 from gis_service import db
-from gis_service.api.deps import SessionDep
+from gis_service.api import openapi_fixes
+from gis_service.api.auth import READ_ACCESS
 from gis_service.api.error_handlers import add_error_handlers
 from gis_service.api.overload import add_overload_handling
+from gis_service.api.public_urls import TrustedHosts
+from gis_service.api.request_text import RefuseUnstorableText
 from gis_service.api.routers import (
     kpi_routes,
     ogc_routes,
     page_routes,
     parcel_routes,
+    service_routes,
     tile_routes,
     user_routes,
 )
@@ -52,16 +55,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    openapi_fixes.install(app)
+    add_error_handlers(app)
     # issue 10: a 1,000-feature page is ~1 MB of GeoJSON and shrinks about 5x.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
-    add_error_handlers(app)
     add_overload_handling(app, limit=settings.max_in_flight, wait=settings.queue_timeout)
-    app.include_router(parcel_routes.router)
-    app.include_router(user_routes.router)
-    app.include_router(kpi_routes.router)
-    app.include_router(ogc_routes.router)
-    app.include_router(tile_routes.router)
-    app.include_router(page_routes.router)
+    app.add_middleware(RefuseUnstorableText)
+    app.add_middleware(TrustedHosts, allowed=settings.allowed_hosts)  # outermost: runs first
+    app.include_router(service_routes.router)  # health checks and the icon: open to all
+    for routes in (parcel_routes, user_routes, kpi_routes, ogc_routes, tile_routes, page_routes):
+        # 401 unless public_read or a live token: on the routers, never per handler (issue 8)
+        app.include_router(routes.router, dependencies=READ_ACCESS)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)
@@ -75,11 +79,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             swagger_favicon_url="/favicon.ico",
             oauth2_redirect_url=f"/static/vendor/{SWAGGER_UI}/oauth2-redirect.html",
         )
-
-    @app.get("/healthz", tags=["service"], summary="Liveness and database check")
-    def healthz(session: SessionDep) -> dict[str, str]:
-        """Answer ok when the database answers, with the PostGIS version."""
-        version = session.execute(text("SELECT postgis_lib_version()")).scalar_one()
-        return {"status": "ok", "postgis": str(version)}
 
     return app

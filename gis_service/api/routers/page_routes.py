@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import HTMLResponse
 
-from gis_service.api.auth import ReaderDep
 from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
 from gis_service.api.errors import NotFound
@@ -17,8 +15,6 @@ from gis_service.repo import parcel_reads
 from gis_service.rules.stages import Category
 
 router = APIRouter(tags=["pages"])
-
-FAVICON = Path(__file__).resolve().parents[2] / "static" / "favicon.svg"
 
 
 @router.get(
@@ -31,7 +27,6 @@ def planner_map(
     session: SessionDep,
     settings: SettingsDep,
     as_of: AsOfDep,
-    _reader: ReaderDep,
     colour: Annotated[
         Literal["level", "stage"], Query(description="Colour parcels by risk level or by stage.")
     ] = "level",
@@ -42,10 +37,11 @@ def planner_map(
     # folium and pandas load on the first map, not at start-up (issue 10: /healthz in 1.5 s).
     from gis_service.maps import map_data
     from gis_service.maps.assets import link_assets
+    from gis_service.maps.page import page_html
 
     inputs = map_data.gather(session, settings, as_of=as_of, category=category, community=community)
     m = map_data.planner_map(inputs, settings, colour=colour, history_url="/parcels/{code}/history")
-    return HTMLResponse(link_assets(m).get_root().render())
+    return HTMLResponse(page_html(link_assets(m)))
 
 
 @router.get(
@@ -54,16 +50,10 @@ def planner_map(
     summary="A parcel's facts and every recorded change (HTML)",
     responses=error_responses(401, 404),
 )
-def history_page(code: str, session: SessionDep, _reader: ReaderDep) -> HTMLResponse:
+def history_page(code: str, session: SessionDep) -> HTMLResponse:
     """The history of one parcel as a page for people (JSON: /api/parcels/{code}/history)."""
     events = parcel_reads.select_history(session, code)
     if not events:
         raise NotFound(f"no parcel with code {code!r}", field="code")
     current = parcel_reads.select_parcel(session, code)
     return HTMLResponse(render_history(code, events, current))
-
-
-@router.get("/favicon.ico", include_in_schema=False)
-def favicon() -> FileResponse:
-    """The service's icon (browsers ask for it on every page)."""
-    return FileResponse(FAVICON, media_type="image/svg+xml")
