@@ -27,11 +27,9 @@ BUSY: Final = {
 }
 
 
-def busy_response(body: Mapping[str, object] = BUSY) -> JSONResponse:
-    """The 503 answer of an overloaded service (or of a database that does not answer)."""
-    return JSONResponse(
-        dict(body), status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
-    )
+def busy_response() -> JSONResponse:
+    """The 503 answer of an overloaded service."""
+    return JSONResponse(BUSY, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 class BoundedQueue:

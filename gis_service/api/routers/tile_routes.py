@@ -14,7 +14,6 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from gis_service.api.auth import ReaderDep
 from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
 from gis_service.api.errors import InvalidInput, NotFound
@@ -47,13 +46,12 @@ def _tile_ask(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    _reader: ReaderDep,
     as_of: AsOfDep,
     if_none_match: Annotated[
         str | None, Header(alias="If-None-Match", description="The ETag of a tile you hold.")
     ] = None,
 ) -> TileAsk:
-    """Dependency: the common inputs of a tile request (read access checked)."""
+    """Dependency: the common inputs of a tile request (read access is on the router)."""
     return TileAsk(request, session, settings, as_of, if_none_match)
 
 
