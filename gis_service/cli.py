@@ -56,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the API and the maps")
     serve.add_argument("--host", default=None, help="address to bind (setting GIS_HOST)")
     serve.add_argument("--port", type=int, default=None, help="port (setting GIS_PORT)")
+    serve.add_argument(
+        "--workers", type=int, default=None, help="worker processes (setting GIS_WORKERS)"
+    )
     serve.set_defaults(handler=cmd_serve)
 
     render = commands.add_parser("render", help="render standalone map files into maps/")
@@ -142,14 +145,13 @@ def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    """Serve the app with uvicorn."""
-    import uvicorn
+    """Serve the app with uvicorn, in one worker process per core unless told."""
+    from gis_service.serving import default_workers, serve
 
-    from gis_service.main import create_app
-
-    host = args.host or settings.host
-    port = args.port or settings.port
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    workers = getattr(args, "workers", None) or settings.workers or default_workers()
+    serve(
+        settings, host=args.host or settings.host, port=args.port or settings.port, workers=workers
+    )
     return 0
 
 
@@ -162,7 +164,7 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     if args.no_serve:
         return 0
     print(f"serving on http://{settings.host}:{settings.port}/map")
-    return cmd_serve(argparse.Namespace(host=None, port=None), settings)
+    return cmd_serve(argparse.Namespace(host=None, port=None, workers=None), settings)
 
 
 def _ensure_database(settings: Settings) -> None:

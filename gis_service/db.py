@@ -26,9 +26,22 @@ def database_url(settings: Settings) -> str:
     return pg_local.url(settings)
 
 
-def make_engine(settings: Settings) -> Engine:
-    """A pooled engine for the configured database (nothing connects until first use)."""
-    return create_engine(database_url(settings), pool_pre_ping=True, future=True)
+def make_engine(settings: Settings, *, serving: bool = False) -> Engine:
+    """A pooled engine for the configured database (nothing connects until first use).
+
+    The pool is bounded and a request waits for a connection at most `db_pool_timeout`
+    seconds (then 503, gis_service.api.overload). An engine serving requests has PostgreSQL
+    cancel long statements; the commands (loads, migrations) run without that limit.
+    """
+    limit = settings.db_statement_timeout_ms if serving else 0
+    return create_engine(
+        database_url(settings),
+        pool_pre_ping=True,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
+        connect_args={"options": f"-c statement_timeout={limit}"},
+    )
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -102,3 +115,11 @@ def current_revision(engine: Engine) -> str | None:
         if exists is None:
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def connection_budget(engine: Engine) -> int:
+    """Connections the service may open: max_connections less those reserved for superusers."""
+    with engine.connect() as conn:
+        limit = int(conn.execute(text("SHOW max_connections")).scalar_one())
+        reserved = int(conn.execute(text("SHOW superuser_reserved_connections")).scalar_one())
+    return limit - reserved

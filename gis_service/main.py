@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -15,6 +16,7 @@ from gis_service import db
 from gis_service.api import openapi_fixes
 from gis_service.api.auth import READ_ACCESS
 from gis_service.api.error_handlers import add_error_handlers
+from gis_service.api.overload import add_overload_handling
 from gis_service.api.public_urls import TrustedHosts
 from gis_service.api.request_text import RefuseUnstorableText
 from gis_service.api.routers import (
@@ -23,6 +25,7 @@ from gis_service.api.routers import (
     page_routes,
     parcel_routes,
     service_routes,
+    tile_routes,
     user_routes,
 )
 from gis_service.settings import Settings
@@ -37,7 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = db.make_engine(settings)
+        engine = db.make_engine(settings, serving=True)
         app.state.engine = engine
         app.state.sessionmaker = db.make_sessionmaker(engine)
         yield
@@ -54,10 +57,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     openapi_fixes.install(app)
     add_error_handlers(app)
+    # issue 10: a 1,000-feature page is ~1 MB of GeoJSON and shrinks about 5x.
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    add_overload_handling(app, limit=settings.max_in_flight, wait=settings.queue_timeout)
     app.add_middleware(RefuseUnstorableText)
     app.add_middleware(TrustedHosts, allowed=settings.allowed_hosts)  # outermost: runs first
     app.include_router(service_routes.router)  # health checks and the icon: open to all
-    for routes in (parcel_routes, user_routes, kpi_routes, ogc_routes, page_routes):
+    for routes in (parcel_routes, user_routes, kpi_routes, ogc_routes, tile_routes, page_routes):
         # 401 unless public_read or a live token: on the routers, never per handler (issue 8)
         app.include_router(routes.router, dependencies=READ_ACCESS)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -113,6 +113,47 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "maps", description="Where `gis-service render` writes maps."
     )
 
+    db_pool_size: int = Field(
+        default=5,
+        ge=1,
+        description="Connections each worker process keeps open. `gis-service serve` sets it "
+        "from PostgreSQL's max_connections and the number of workers.",
+    )
+    db_max_overflow: int = Field(
+        default=5, ge=0, description="Connections a worker may open beyond the pool under load."
+    )
+    db_pool_timeout: float = Field(
+        default=2.0,
+        gt=0,
+        description="Seconds a request waits for a free connection before it is answered 503 "
+        "with Retry-After (issue 10: a fast refusal, not a 500 after 30 s).",
+    )
+    db_statement_timeout_ms: int = Field(
+        default=30_000,
+        ge=0,
+        description="PostgreSQL cancels one statement after this many milliseconds (0: never), "
+        "so no request holds a connection for long after its client has gone.",
+    )
+    max_in_flight: int = Field(
+        default=32,
+        ge=1,
+        description="Requests one worker runs at once; more wait in a queue (503 after "
+        "GIS_QUEUE_TIMEOUT).",
+    )
+    queue_timeout: float = Field(
+        default=2.0, gt=0, description="Seconds a request may wait in the queue before a 503."
+    )
+    tile_cache_size: int = Field(
+        default=2000,
+        ge=0,
+        description="Vector tiles each worker keeps built (an edit makes older ones unused).",
+    )
+    workers: int | None = Field(
+        default=None,
+        ge=1,
+        description="Worker processes of `gis-service serve` (unset: one per CPU core).",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _use_psycopg3(cls, value: str | None) -> str | None:

@@ -47,6 +47,7 @@ def gather(
         ParcelQuery(category=category, community=community),
         on=as_of,
         thresholds=settings.thresholds,
+        outline="object",
     )
     outlines = [
         {

@@ -11,7 +11,7 @@ from gis_service.api.errors import NotFound
 from gis_service.ogc.documents import Extent
 from gis_service.ogc.query import COLLECTION_IDS, COMMUNITIES, ItemsQuery
 from gis_service.parcels import listing
-from gis_service.parcels.listing import Page
+from gis_service.parcels.listing import JsonPage, Page
 from gis_service.repo import communities, extents
 from gis_service.repo.parcel_reads import ParcelQuery
 from gis_service.rules.levels import RiskThresholds
@@ -49,8 +49,12 @@ def list_items(
     *,
     on: date,
     thresholds: RiskThresholds,
-) -> Page:
-    """One page of a collection's features as of a date (communities have no history)."""
+    as_json: bool = False,
+) -> Page | JsonPage:
+    """One page of a collection's features as of a date (communities have no history).
+
+    With `as_json`, parcels come as the JSON text PostgreSQL built (for GeoJSON answers).
+    """
     if collection_id == COMMUNITIES:
         rows = communities.select_communities_where(
             session, kind=query.filters.get("kind"), bbox=query.bbox
@@ -65,7 +69,8 @@ def list_items(
         community=query.filters.get("community"),
         bbox=query.bbox,
     )
-    return listing.list_features(
+    read = listing.feature_page if as_json else listing.list_features
+    return read(
         session,
         parcel_query,
         on=on,

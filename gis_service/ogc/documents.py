@@ -12,6 +12,7 @@ from typing import Any, Final
 from urllib.parse import quote, urlencode
 
 from gis_service.ogc.query import COMMUNITIES, Format, ItemsQuery
+from gis_service.raw_json import RawFeatures
 from gis_service.rules.stages import CATEGORY_LABELS_ZH
 
 GEOJSON: Final = "application/geo+json"
@@ -114,7 +115,7 @@ def collections_document(extents: dict[str, Extent], base: str) -> dict[str, Any
 
 
 def items_document(
-    features: list[dict[str, Any]],
+    features: list[dict[str, Any]] | RawFeatures,
     *,
     number_matched: int,
     query: ItemsQuery,

@@ -10,6 +10,7 @@ from gis_service.ogc import html as ogc_html
 from gis_service.ogc.documents import GEOJSON, HTML, JSON, collection_title
 from gis_service.ogc.query import COMMUNITIES, Format, ItemsQuery
 from gis_service.parcels.edits import EditResult
+from gis_service.raw_json import RawJSONResponse
 from gis_service.rules.levels import LEVEL_COLOURS
 
 
@@ -27,7 +28,7 @@ def respond(
             template, document=document, json_href=json_link(document), **context
         )
         return HTMLResponse(page)
-    return JSONResponse(document, media_type=media_type)
+    return RawJSONResponse(document, media_type=media_type)
 
 
 def written(result: EditResult, *, status: int = 200, location: str | None = None) -> Response:

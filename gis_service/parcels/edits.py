@@ -8,24 +8,22 @@ carry their status: 403 role, 404 code, 409 duplicate, 412 stale version, 422 in
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from gis_service.api.auth import User
-from gis_service.api.errors import Forbidden, InvalidInput, NotFound, StaleVersion
+from gis_service.api.errors import Forbidden, InvalidInput
 from gis_service.api.preconditions import etag
 from gis_service.parcels import listing, parcel_input
-from gis_service.parcels.fields import FIELD_KINDS, INVESTMENT_FIELDS, to_json_value
+from gis_service.parcels.features import parcel_feature
+from gis_service.parcels.fields import INVESTMENT_FIELDS
 from gis_service.parcels.parcel_input import ParcelInput
-from gis_service.repo import parcel_reads, parcel_writes
+from gis_service.repo import parcel_writes
 from gis_service.rules.roles import Operation, edit_refusal
 from gis_service.settings import Settings
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -80,11 +78,14 @@ def patch_parcel(
     repair: bool = False,
 ) -> EditResult:
     """Apply a JSON merge patch (RFC 7396) of the Feature: properties and/or geometry."""
-    current = current_state(session, code, user)
-    parcel = parcel_input.patched_values(
-        code, current, body, area=settings.service_area, repair=repair
+    day = effective_day(effective_date, today=settings.today_date())
+    locked = parcel_writes.lock_parcel(
+        session, code, expected_version=expected_version, effective_date=day
     )
-    return _update(session, code, current, parcel, user, expected_version, settings, effective_date)
+    parcel = parcel_input.patched_values(
+        code, locked.state, body, area=settings.service_area, repair=repair
+    )
+    return _update(session, locked, parcel, user, settings, day)
 
 
 def replace_parcel(
@@ -99,11 +100,14 @@ def replace_parcel(
     repair: bool = False,
 ) -> EditResult:
     """Replace a parcel by a full Feature (PUT): properties left out become null or default."""
-    current = current_state(session, code, user)
-    parcel = parcel_input.replacement_values(
-        code, current, body, area=settings.service_area, repair=repair
+    day = effective_day(effective_date, today=settings.today_date())
+    locked = parcel_writes.lock_parcel(
+        session, code, expected_version=expected_version, effective_date=day
     )
-    return _update(session, code, current, parcel, user, expected_version, settings, effective_date)
+    parcel = parcel_input.replacement_values(
+        code, locked.state, body, area=settings.service_area, repair=repair
+    )
+    return _update(session, locked, parcel, user, settings, day)
 
 
 def delete_parcel(
@@ -118,28 +122,10 @@ def delete_parcel(
     """Soft-delete a parcel (admin): it leaves current views, its history stays."""
     user.require(Operation.DELETE)
     day = effective_day(effective_date, today=settings.today_date())
-    _locked(
-        code,
-        lambda: parcel_writes.delete_parcel(
-            session,
-            code=code,
-            actor=user.name,
-            effective_date=day,
-            expected_version=expected_version,
-        ),
+    parcel_writes.delete_parcel(
+        session, code=code, actor=user.name, effective_date=day, expected_version=expected_version
     )
     return EditResult(code=code, version=expected_version + 1, feature=None)
-
-
-def current_state(session: Session, code: str, user: User) -> dict[str, Any]:
-    """A live parcel's fields in JSON form, once the user may edit a parcel of its category."""
-    row = parcel_reads.select_parcel(session, code)
-    if row is None:
-        raise NotFound(f"no parcel with code {code!r}", field="code")
-    refusal = edit_refusal(user.role, row["category"], (), investment_fields=INVESTMENT_FIELDS)
-    if refusal is not None:
-        raise Forbidden(refusal[0], field=refusal[1])
-    return {field: to_json_value(field, row.get(field)) for field in FIELD_KINDS}
 
 
 def effective_day(value: date | None, *, today: date) -> date:
@@ -160,48 +146,25 @@ def effective_day(value: date | None, *, today: date) -> date:
 
 def _update(
     session: Session,
-    code: str,
-    current: dict[str, Any],
+    locked: parcel_writes.LockedParcel,
     parcel: ParcelInput,
     user: User,
-    expected_version: int,
     settings: Settings,
-    effective_date: date | None,
+    day: date,
 ) -> EditResult:
-    """Role-check the changed fields, then write them under the row lock and version check."""
-    refusal = edit_refusal(
-        user.role, str(current["category"]), parcel.values, investment_fields=INVESTMENT_FIELDS
-    )
+    """Check the role once (category and changed fields), write, answer from the row written."""
+    category = str(locked.state["category"])
+    refusal = edit_refusal(user.role, category, parcel.values, investment_fields=INVESTMENT_FIELDS)
     if refusal is not None:
         raise Forbidden(refusal[0], field=refusal[1])
-    day = effective_day(effective_date, today=settings.today_date())
-    version = _locked(
-        code,
-        lambda: parcel_writes.update_parcel(
-            session,
-            code=code,
-            changes=parcel.values,
-            actor=user.name,
-            effective_date=day,
-            expected_version=expected_version,
-        ),
+    version, row = parcel_writes.write_changes(
+        session, locked, changes=parcel.values, actor=user.name, effective_date=day
     )
-    return _result(session, code, version, settings, parcel.repairs)
-
-
-def _locked(code: str, write: Callable[[], T]) -> T:
-    """Run a versioned write; a stale version becomes a 412 that names the current ETag."""
-    try:
-        return write()
-    except StaleVersion as error:
-        current = int(error.extra["current_version"])
-        raise StaleVersion(
-            f"parcel {code} changed since your read: it is at version {current} "
-            f"(ETag {etag(current)}); read it again and reapply your change",
-            field="If-Match",
-            current_version=current,
-            etag=etag(current),
-        ) from None
+    # The parcel's events all lie on or before `day` (≤ today), so its row is its state today.
+    feature = parcel_feature(
+        row | {"geometry": row["outline"]}, on=settings.today_date(), thresholds=settings.thresholds
+    )
+    return EditResult(code=locked.code, version=version, feature=feature, repairs=parcel.repairs)
 
 
 def _result(
@@ -209,6 +172,6 @@ def _result(
 ) -> EditResult:
     """The result of a write: the parcel as a Feature as of today."""
     feature = listing.get_feature(
-        session, code, on=settings.today_date(), thresholds=settings.thresholds
+        session, code, on=settings.today_date(), thresholds=settings.thresholds, outline="object"
     )
     return EditResult(code=code, version=version, feature=feature, repairs=repairs)

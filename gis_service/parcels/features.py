@@ -6,7 +6,8 @@ from datetime import date
 from typing import Any
 
 from gis_service.parcels.fields import FIELD_KINDS, to_json_value
-from gis_service.rules.levels import RiskThresholds, assess
+from gis_service.raw_json import RawFeatures, RawJSON
+from gis_service.rules.levels import Assessment, RiskThresholds, assess
 
 
 def parcel_feature(
@@ -14,19 +15,13 @@ def parcel_feature(
     *,
     on: date,
     thresholds: RiskThresholds,
-    last_change: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A parcel row as a GeoJSON Feature whose properties follow DESIGN.md's names."""
+    """A parcel row as a GeoJSON Feature whose properties follow DESIGN.md's names.
+
+    An outline given as text (GeoJSON written by PostgreSQL) stays text, as RawJSON.
+    """
     stored = {f: to_json_value(f, row.get(f)) for f in FIELD_KINDS if f != "geometry"}
-    completed_on = row.get("completed_on")
-    risk = assess(
-        progress=row.get("progress"),
-        start_date=row.get("start_date"),
-        deadline=row.get("deadline"),
-        completed_on=completed_on if completed_on is None or completed_on <= on else None,
-        on=on,
-        thresholds=thresholds,
-    )
+    risk = assess_row(row, on=on, thresholds=thresholds)
     properties = (
         {"code": row["code"]}
         | stored
@@ -38,18 +33,34 @@ def parcel_feature(
             "planned_progress": risk.planned_progress,
             "days_left": risk.days_left,
             "completed_late": risk.completed_late,
-            "last_change": _last_change_json(last_change),
+            "last_change": _last_change_json(row.get("last_change")),
         }
     )
+    geometry = row.get("geometry")
     return {
         "type": "Feature",
         "id": row["code"],
-        "geometry": row.get("geometry"),
+        "geometry": RawJSON(geometry) if isinstance(geometry, str) else geometry,
         "properties": properties,
     }
 
 
-def feature_collection(features: list[dict[str, Any]], **members: Any) -> dict[str, Any]:
+def assess_row(row: dict[str, Any], *, on: date, thresholds: RiskThresholds) -> Assessment:
+    """The risk assessment of a parcel row on a date (a completion after it does not count)."""
+    completed_on = row.get("completed_on")
+    return assess(
+        progress=row.get("progress"),
+        start_date=row.get("start_date"),
+        deadline=row.get("deadline"),
+        completed_on=completed_on if completed_on is None or completed_on <= on else None,
+        on=on,
+        thresholds=thresholds,
+    )
+
+
+def feature_collection(
+    features: list[dict[str, Any]] | RawFeatures, **members: Any
+) -> dict[str, Any]:
     """A GeoJSON FeatureCollection with extra top-level members (counts, links)."""
     return {"type": "FeatureCollection", "features": features} | members
 

@@ -15,6 +15,6 @@ from gis_service.rules.levels import RiskThresholds
 def kpis_as_of(session: Session, on: date, *, thresholds: RiskThresholds) -> list[Kpi]:
     """Every KPI of the plan as of a date (T9's change is measured from 2021-01-01)."""
     everything = ParcelQuery()
-    states = parcel_reads.select_parcels(session, everything, as_of=on, geometry=False)
-    baseline = parcel_reads.select_parcels(session, everything, as_of=BASELINE_DATE, geometry=False)
+    states = parcel_reads.select_parcels(session, everything, as_of=on, outline="none")
+    baseline = parcel_reads.select_parcels(session, everything, as_of=BASELINE_DATE, outline="none")
     return compute_kpis(states, on, baseline=baseline, thresholds=thresholds)

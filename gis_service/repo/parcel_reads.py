@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from gis_service.parcels.fields import COLUMN_FIELDS
+from gis_service.parcels.fields import COLUMN_FIELDS, FIELD_KINDS
 from gis_service.repo.sql_files import sql_file
+from gis_service.rules.levels import RiskThresholds
+
+# How a read returns outlines: GeoJSON text to splice into a response unparsed, parsed
+# objects for code that works on them (maps), or none at all (KPIs).
+Outline = Literal["text", "object", "none"]
 
 # The columns of parcel_current and parcel_as_of() that a read returns, in the view's order
 # (the geometry is selected apart, as GeoJSON); tests/test_field_table.py checks the view.
@@ -22,7 +27,66 @@ READ_COLUMNS: Final[tuple[str, ...]] = (
     "version",
     "updated_at",
 )
-_SELECT_LIST: Final = ", ".join(f"p.{column}" for column in READ_COLUMNS)
+
+_OUTLINES: Final[dict[Outline, str]] = {
+    "text": "ST_AsGeoJSON(page.geom, 6)",
+    "object": "ST_AsGeoJSON(page.geom, 6)::jsonb",
+    "none": "NULL::jsonb",
+}
+
+# Each filter's SQL, used only when its value is given (so the planner sees plain predicates).
+_FILTERS: Final[dict[str, str]] = {
+    "category": "p.category = :category",
+    "stage": "p.stage = :stage",
+    "community": "p.community = :community",
+    "code": "p.code = :code",
+    "codes": "p.code = ANY(:codes)",
+    "q": "(strpos(lower(p.name), lower(:q)) > 0 OR strpos(lower(p.code), lower(:q)) > 0"
+    " OR strpos(lower(coalesce(p.note, '')), lower(:q)) > 0)",
+    "deadline_from": "p.deadline >= :deadline_from",
+    "deadline_to": "p.deadline <= :deadline_to",
+    "bbox": "p.geom && ST_MakeEnvelope(:minlon, :minlat, :maxlon, :maxlat, 4326)",
+}
+
+_LAST_CHANGE: Final = """
+LEFT JOIN LATERAL (
+    SELECT e.field, e.effective_date, e.actor
+    FROM parcel_event AS e
+    WHERE e.parcel_id = page.id AND e.action = 'update' {until}
+    ORDER BY e.effective_date DESC, e.id DESC
+    LIMIT 1
+) AS last ON true"""
+_LAST_COLUMNS: Final = (
+    ", last.field AS last_field, last.effective_date AS last_effective_date,"
+    " last.actor AS last_actor"
+)
+
+
+_ON: Final = "CAST(:on AS date)"
+_RISK_LEVEL: Final = (
+    "parcel_risk_level({row}.progress, {row}.start_date, {row}.deadline, {row}.completed_on, "
+    + _ON
+    + ", :orange_days, :yellow_days, :orange_lag, :yellow_lag)"
+)
+_DONE: Final = f"page.completed_on <= {_ON}"
+# The properties of gis_service.features.parcel_feature, in its order, as SQL.
+_FEATURE_PROPERTIES: Final = ", ".join(
+    [
+        "'code', page.code",
+        *(f"'{field}', page.{field}" for field in FIELD_KINDS if field != "geometry"),
+        "'version', page.version",
+        """'updated_at', to_char(page.updated_at AT TIME ZONE 'UTC',
+                                 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')""",
+        f"'as_of', {_ON}",
+        f"'level', {_RISK_LEVEL.format(row='page')}",
+        f"'planned_progress', parcel_planned_progress(page.start_date, page.deadline, {_ON})",
+        f"'days_left', page.deadline - {_ON}",
+        f"'completed_late', CASE WHEN {_DONE} AND page.deadline IS NOT NULL"
+        " THEN page.completed_on > page.deadline END",
+        "'last_change', CASE WHEN last.field IS NOT NULL THEN json_build_object("
+        "'field', last.field, 'effective_date', last.effective_date, 'actor', last.actor) END",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -33,10 +97,19 @@ class ParcelQuery:
     stage: str | None = None
     community: str | None = None
     code: str | None = None
+    codes: tuple[str, ...] | None = None
     q: str | None = None
     deadline_from: date | None = None
     deadline_to: date | None = None
     bbox: tuple[float, float, float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Which rows of the code-ordered result to return."""
+
+    limit: int | None = None
+    offset: int = 0
 
 
 def last_effective_date(session: Session) -> date | None:
@@ -53,42 +126,110 @@ def is_deleted(session: Session, code: str) -> bool:
 
 
 def select_parcels(
-    session: Session, query: ParcelQuery, *, as_of: date | None = None, geometry: bool = True
+    session: Session,
+    query: ParcelQuery,
+    *,
+    as_of: date | None = None,
+    outline: Outline = "object",
+    paging: Paging = Paging(),
+    last_change: bool = False,
 ) -> list[dict[str, Any]]:
     """Rows of the parcels matching the query, ordered by code, as of a date or current.
 
     For dates on or after the last recorded change the current table is read (cheaper, and
-    the same state); before it, the state is folded from the events.
+    the same state); before it, the state is folded from the events. Every row carries
+    `number_matched` (all rows matching, whatever the page) and, when asked, `last_change`.
     """
-    folded = as_of is not None and _before_last_change(session, as_of)
-    # Folding one parcel's events is cheap; the code filter goes into the fold itself.
-    source = "parcel_as_of(:as_of, :code)" if folded else "parcel_current"
-    minlon, minlat, maxlon, maxlat = query.bbox or (None, None, None, None)
-    params = {
-        "as_of": as_of,
-        "category": query.category,
-        "stage": query.stage,
-        "community": query.community,
-        "code": query.code,
-        "q": query.q,
-        "deadline_from": query.deadline_from,
-        "deadline_to": query.deadline_to,
-        "minlon": minlon,
-        "minlat": minlat,
-        "maxlon": maxlon,
-        "maxlat": maxlat,
+    folded = as_of is not None and before_last_change(session, as_of)
+    params = filter_params(query) | {"as_of": as_of, "limit": paging.limit, "offset": paging.offset}
+    statement = text(
+        sql_file("parcels_select").format(
+            page_columns=", ".join(f"page.{c}" for c in READ_COLUMNS),
+            columns=", ".join(f"p.{c}" for c in READ_COLUMNS),
+            source=source_relation(query, folded),
+            where=where_clause(query),
+            paging=_paging(paging),
+            geometry=_OUTLINES[outline],
+            last=_LAST_CHANGE.format(until="AND e.effective_date <= :as_of" if as_of else "")
+            if last_change
+            else "",
+            last_columns=_LAST_COLUMNS if last_change else "",
+        )
+    )
+    rows = [dict(row) for row in session.execute(statement, params).mappings()]
+    if last_change:
+        for row in rows:
+            row["last_change"] = pop_last_change(row)
+    return rows
+
+
+@dataclass(frozen=True)
+class FeaturePage:
+    """A page of Features as the JSON text of their array, and the counts."""
+
+    features_json: str
+    number_returned: int
+    number_matched: int
+
+
+def select_feature_page(
+    session: Session,
+    query: ParcelQuery,
+    *,
+    on: date,
+    thresholds: RiskThresholds,
+    levels: frozenset[str] | None = None,
+    paging: Paging = Paging(),
+) -> FeaturePage:
+    """Matching parcels as of a date, one page of GeoJSON Features built by PostgreSQL.
+
+    The risk level (and its filter) come from the SQL copy of the rules, which
+    tests/test_levels_sql.py holds equal to gis_service.rules.levels.
+    """
+    folded = before_last_change(session, on)
+    where = where_clause(query)
+    if levels:
+        where += f" AND {_RISK_LEVEL.format(row='p')} = ANY(:levels)"
+    statement = text(
+        sql_file("parcels_features").format(
+            source=source_relation(query, folded),
+            where=where,
+            paging=_paging(paging),
+            properties=_FEATURE_PROPERTIES,
+            last=_LAST_CHANGE.format(until="AND e.effective_date <= :as_of"),
+        )
+    )
+    params = filter_params(query) | {
+        "as_of": on,
+        "on": on,
+        "levels": sorted(levels or ()),
+        "limit": paging.limit,
+        "offset": paging.offset,
+        "orange_days": thresholds.orange_days,
+        "yellow_days": thresholds.yellow_days,
+        "orange_lag": thresholds.orange_lag,
+        "yellow_lag": thresholds.yellow_lag,
     }
-    outline = "ST_AsGeoJSON(p.geom, 6)::jsonb" if geometry else "NULL::jsonb"
-    sql = sql_file("parcels_select").format(columns=_SELECT_LIST, source=source, geometry=outline)
-    statement = text(sql)
-    return [dict(row) for row in session.execute(statement, params).mappings()]
+    row = session.execute(statement, params).one()
+    matched = row.number_matched
+    if matched is None:  # a page past the last match: count them apart
+        matched = count_parcels(session, query, as_of=on) if paging.offset and not levels else 0
+    return FeaturePage(row.features, int(row.number_returned), int(matched))
+
+
+def count_parcels(session: Session, query: ParcelQuery, *, as_of: date | None = None) -> int:
+    """How many parcels match the query (for a page past the last match)."""
+    rows = select_parcels(session, query, as_of=as_of, outline="none", paging=Paging(limit=1))
+    return int(rows[0]["number_matched"]) if rows else 0
 
 
 def select_parcel(
-    session: Session, code: str, *, as_of: date | None = None
+    session: Session, code: str, *, as_of: date | None = None, outline: Outline = "object"
 ) -> dict[str, Any] | None:
-    """One parcel by code, as of a date or current; None when it does not exist then."""
-    rows = select_parcels(session, ParcelQuery(code=code), as_of=as_of)
+    """One parcel by code with its last change, as of a date or current; None when absent."""
+    rows = select_parcels(
+        session, ParcelQuery(code=code), as_of=as_of, outline=outline, last_change=True
+    )
     return rows[0] if rows else None
 
 
@@ -106,30 +247,52 @@ def select_history(session: Session, code: str) -> list[dict[str, Any]]:
     return [dict(row) for row in session.execute(statement, {"code": code}).mappings()]
 
 
-def select_last_changes(
-    session: Session, *, as_of: date | None = None, code: str | None = None
-) -> dict[str, dict[str, Any]]:
-    """The latest update event (field, effective date, actor) of every parcel (or one), by code."""
-    statement = text(
-        """
-        SELECT DISTINCT ON (e.code) e.code, e.field, e.effective_date, e.actor
-        FROM parcel_event AS e
-        WHERE e.action = 'update'
-          AND (CAST(:as_of AS date) IS NULL OR e.effective_date <= :as_of)
-          AND (CAST(:code AS text) IS NULL OR e.code = :code)
-        ORDER BY e.code, e.effective_date DESC, e.id DESC
-        """
-    )
-    rows = session.execute(statement, {"as_of": as_of, "code": code}).mappings()
-    return {row["code"]: dict(row) for row in rows}
-
-
-def _before_last_change(session: Session, as_of: date) -> bool:
-    """Whether a date lies before the latest effective date of any change."""
-    last = last_effective_date(session)
-    return last is not None and as_of < last
-
-
 def last_recorded_at(session: Session) -> datetime | None:
     """When the newest change of any parcel was written."""
     return session.execute(text("SELECT max(recorded_at) FROM parcel_event")).scalar()
+
+
+def where_clause(query: ParcelQuery) -> str:
+    """The SQL condition of the filters the query uses (values bound by filter_params)."""
+    used = [sql for name, sql in _FILTERS.items() if getattr(query, name) is not None]
+    return " AND ".join(used) or "true"
+
+
+def filter_params(query: ParcelQuery) -> dict[str, Any]:
+    """Bound values of the query's filters."""
+    minlon, minlat, maxlon, maxlat = query.bbox or (None, None, None, None)
+    values = {name: getattr(query, name) for name in _FILTERS if name != "bbox"}
+    values["codes"] = list(query.codes) if query.codes is not None else None
+    return values | {"minlon": minlon, "minlat": minlat, "maxlon": maxlon, "maxlat": maxlat}
+
+
+def source_relation(query: ParcelQuery, folded: bool) -> str:
+    """The relation read: the current view, or the fold narrowed to a code or an envelope."""
+    if not folded:
+        return "parcel_current"
+    within = "ST_MakeEnvelope(:minlon, :minlat, :maxlon, :maxlat, 4326)" if query.bbox else "NULL"
+    code = ":code" if query.code is not None else "NULL"
+    return f"parcel_as_of(:as_of, {code}, {within})"
+
+
+def _paging(paging: Paging) -> str:
+    """LIMIT/OFFSET with bound values, or nothing for every row."""
+    limit = "LIMIT :limit" if paging.limit is not None else ""
+    offset = "OFFSET :offset" if paging.offset else ""
+    return f"{limit} {offset}".strip()
+
+
+def pop_last_change(row: dict[str, Any]) -> dict[str, Any] | None:
+    """The row's last change (field, effective date, actor), taken out of its columns."""
+    field = row.pop("last_field")
+    effective_date = row.pop("last_effective_date")
+    actor = row.pop("last_actor")
+    if field is None:
+        return None
+    return {"field": field, "effective_date": effective_date, "actor": actor}
+
+
+def before_last_change(session: Session, as_of: date) -> bool:
+    """Whether a date lies before the latest effective date of any change."""
+    last = last_effective_date(session)
+    return last is not None and as_of < last

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -12,7 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gis_service.api.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from gis_service.api.preconditions import etag
 from gis_service.parcels.fields import COLUMN_FIELDS, FIELD_KINDS, to_json_value
+from gis_service.repo.parcel_reads import READ_COLUMNS, pop_last_change
+from gis_service.repo.sql_files import sql_file
 
 # Sentences for the constraints the database enforces, so a 422 names the rule that failed.
 CONSTRAINT_MESSAGES: dict[str, tuple[str, str]] = {
@@ -61,6 +65,103 @@ def create_parcel(
     return parcel_id
 
 
+@dataclass(frozen=True)
+class LockedParcel:
+    """A live parcel read under its row lock: its fields as stored and in JSON form."""
+
+    id: int
+    code: str
+    version: int
+    row: dict[str, Any]
+    state: dict[str, Any]
+
+
+def lock_parcel(
+    session: Session, code: str, *, expected_version: int | None, effective_date: date
+) -> LockedParcel:
+    """Lock a live parcel's row and read it once; check its version and the change's date.
+
+    The row is locked first, so two writers holding the same version cannot both pass the
+    version check: the second waits, then sees the new version and gets StaleVersion.
+    """
+    table_columns = [c for c in READ_COLUMNS if c != "milestones"]
+    statement = text(sql_file("parcel_lock").format(columns=_columns("p", table_columns)))
+    found = session.execute(statement, {"code": code}).mappings().first()
+    if found is None:
+        raise NotFound(f"no parcel with code {code!r}", field="code")
+    row = dict(found)
+    if expected_version is not None and row["version"] != expected_version:
+        current = int(row["version"])
+        raise StaleVersion(
+            f"parcel {code} changed since your read: it is at version {current} "
+            f"(ETag {etag(current)}); read it again and reapply your change",
+            field="If-Match",
+            current_version=current,
+            etag=etag(current),
+        )
+    _check_in_order(row.pop("latest_effective_date"), effective_date)
+    row["last_change"] = pop_last_change(row)
+    state = {field: to_json_value(field, row[field]) for field in FIELD_KINDS}
+    return LockedParcel(
+        id=int(row["id"]), code=code, version=int(row["version"]), row=row, state=state
+    )
+
+
+def write_changes(
+    session: Session,
+    locked: LockedParcel,
+    *,
+    changes: dict[str, Any],
+    actor: str,
+    effective_date: date,
+) -> tuple[int, dict[str, Any]]:
+    """Write the fields that differ and append their events; (new version, row as written).
+
+    One UPDATE … RETURNING with its event INSERT in the same statement; milestones, when
+    changed, add a DELETE and an INSERT. Nothing is written when nothing differs.
+    """
+    changed = {f: v for f, v in changes.items() if _differs(f, v, locked.state.get(f))}
+    if not changed:
+        return locked.version, locked.row
+    if "milestones" in changed:
+        _replace_milestones(session, locked.id, changed["milestones"] or [])
+    columns = [f for f in COLUMN_FIELDS if f in changed]
+    assignments = [f"{column} = :{column}" for column in columns]
+    params: dict[str, Any] = {c: changed[c] for c in columns}
+    guard = ""
+    if "geometry" in changed:
+        assignments.append(f"geom = {_GEOM_BIND}")
+        params["geometry"] = json.dumps(changed["geometry"])
+        others = [f for f in changed if f != "geometry"]
+        if not others:  # a resent outline may be the same once stored: then it is no change
+            guard = f"AND ST_AsGeoJSON(geom, 9) IS DISTINCT FROM ST_AsGeoJSON({_GEOM_BIND}, 9)"
+    events = [
+        {"field": f, "old": locked.state.get(f), "new": to_json_value(f, changed[f])}
+        for f in FIELD_KINDS
+        if f in changed
+    ]
+    statement = text(
+        sql_file("parcel_update").format(
+            assignments=", ".join([*assignments, *_STAMP]),
+            guard=guard,
+            columns=_columns("u", ("id", "code", *COLUMN_FIELDS)),
+        )
+    )
+    params |= {
+        "id": locked.id,
+        "actor": actor,
+        "effective_date": effective_date,
+        "changes": json.dumps(events, ensure_ascii=False),
+    }
+    written = _guarded(session, lambda: session.execute(statement, params).mappings().first())
+    if written is None:
+        return locked.version, locked.row
+    last = {"field": events[-1]["field"], "effective_date": effective_date, "actor": actor}
+    milestones = changed["milestones"] if "milestones" in changed else locked.row["milestones"]
+    row = dict(written) | {"milestones": milestones or [], "last_change": last}
+    return int(row["version"]), row
+
+
 def update_parcel(
     session: Session,
     *,
@@ -70,41 +171,24 @@ def update_parcel(
     effective_date: date,
     expected_version: int | None = None,
 ) -> int:
-    """Apply changes to a parcel, appending one event per changed field; returns the new version.
-
-    The row is locked first, so two writers holding the same version cannot both pass the
-    version check: the second waits, then sees the new version and gets StaleVersion.
-    """
-    parcel_id, version = _lock(session, code, expected_version)
-    _check_in_order(session, parcel_id, effective_date)
-    before = _stored_fields(session, parcel_id)
-    columns = [f for f in COLUMN_FIELDS if f in changes]
-    _write_columns(session, parcel_id, columns, changes, changes.get("geometry"))
-    if "milestones" in changes:
-        _replace_milestones(session, parcel_id, changes["milestones"] or [])
-    after = _stored_fields(session, parcel_id)
-    changed = [f for f in FIELD_KINDS if before.get(f) != after.get(f)]
-    if not changed:
-        return version
-    new_version = version + 1
-    session.execute(
-        text(
-            "UPDATE parcel SET version = :version, updated_at = now(), updated_by = :actor"
-            " WHERE id = :id"
-        ),
-        {"version": new_version, "actor": actor, "id": parcel_id},
+    """Apply changes to a parcel, appending one event per changed field; returns the new version."""
+    locked = lock_parcel(
+        session, code, expected_version=expected_version, effective_date=effective_date
     )
-    updated = [(field, before.get(field), after.get(field)) for field in changed]
-    _append_events(session, parcel_id, code, "update", updated, effective_date, actor, new_version)
-    return new_version
+    version, _ = write_changes(
+        session, locked, changes=changes, actor=actor, effective_date=effective_date
+    )
+    return version
 
 
 def delete_parcel(
     session: Session, *, code: str, actor: str, effective_date: date, expected_version: int | None
 ) -> None:
     """Soft-delete a parcel: it leaves current views; its history stays."""
-    parcel_id, version = _lock(session, code, expected_version)
-    _check_in_order(session, parcel_id, effective_date)
+    locked = lock_parcel(
+        session, code, expected_version=expected_version, effective_date=effective_date
+    )
+    parcel_id, version = locked.id, locked.version
     session.execute(
         text(
             "UPDATE parcel SET deleted_at = now(), deleted_by = :actor, version = :version"
@@ -116,36 +200,16 @@ def delete_parcel(
     _append_events(session, parcel_id, code, "delete", deletion, effective_date, actor, version + 1)
 
 
+_STAMP = ("version = version + 1", "updated_at = now()", "updated_by = :actor")
 _GEOM_BIND = "ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(:geometry), 4326))"
 
 
-def _lock(session: Session, code: str, expected_version: int | None) -> tuple[int, int]:
-    """Lock a live parcel's row and check its version; returns (id, version)."""
-    row = session.execute(
-        text("SELECT id, version FROM parcel WHERE code = :code AND deleted_at IS NULL FOR UPDATE"),
-        {"code": code},
-    ).first()
-    if row is None:
-        raise NotFound(f"no parcel with code {code!r}", field="code")
-    if expected_version is not None and row.version != expected_version:
-        raise StaleVersion(
-            f"parcel {code} is at version {row.version}, not {expected_version}: "
-            "read it again and reapply your change",
-            current_version=row.version,
-        )
-    return int(row.id), int(row.version)
-
-
-def _check_in_order(session: Session, parcel_id: int, effective_date: date) -> None:
+def _check_in_order(latest: date | None, effective_date: date) -> None:
     """Refuse a change dated before the parcel's latest recorded change.
 
     Facts are recorded in the order they became true, so the current row always equals the
     fold of the events and every "as of" view agrees with it (docs/data-model.md).
     """
-    latest = session.execute(
-        text("SELECT max(effective_date) FROM parcel_event WHERE parcel_id = :id"),
-        {"id": parcel_id},
-    ).scalar()
     if latest is not None and effective_date < latest:
         raise InvalidInput(
             f"effective_date {effective_date.isoformat()} is before this parcel's latest "
@@ -154,23 +218,17 @@ def _check_in_order(session: Session, parcel_id: int, effective_date: date) -> N
         )
 
 
-def _write_columns(
-    session: Session,
-    parcel_id: int,
-    columns: list[str],
-    values: dict[str, Any],
-    geometry: dict[str, Any] | None,
-) -> None:
-    """UPDATE the given columns (names come from COLUMN_FIELDS, never from the client)."""
-    assignments = [f"{column} = :{column}" for column in columns]
-    params: dict[str, Any] = {c: values[c] for c in columns} | {"id": parcel_id}
-    if geometry is not None:
-        assignments.append(f"geom = {_GEOM_BIND}")
-        params["geometry"] = json.dumps(geometry)
-    if not assignments:
-        return
-    statement = text(f"UPDATE parcel SET {', '.join(assignments)} WHERE id = :id")
-    _guarded(session, lambda: session.execute(statement, params))
+def _differs(field: str, new: Any, current_json: Any) -> bool:
+    """Whether a value differs from the stored one (JSON form); numbers compare by value."""
+    new_json = to_json_value(field, new)
+    if FIELD_KINDS[field] == "number" and new_json is not None and current_json is not None:
+        return float(new_json) != float(current_json)
+    return bool(new_json != current_json)
+
+
+def _columns(alias: str, names: Sequence[str]) -> str:
+    """A select list of the given columns of an alias."""
+    return ", ".join(f"{alias}.{name}" for name in names)
 
 
 def _replace_milestones(session: Session, parcel_id: int, milestones: list[dict[str, Any]]) -> None:

@@ -1,20 +1,19 @@
--- Parcels of a source relation (the current view, or the fold as of a date), filtered.
--- Every filter is optional: a NULL parameter switches it off. {geometry} is the GeoJSON of
--- the outline, or NULL when the caller needs only the facts (KPIs); {columns} are the source's
--- columns from the field table (gis_service.parcels.fields), never a second hand-written list.
-SELECT {columns},
-       {geometry} AS geometry
-FROM {source} AS p
-WHERE (CAST(:category AS text) IS NULL OR p.category = :category)
-  AND (CAST(:stage AS text) IS NULL OR p.stage = :stage)
-  AND (CAST(:community AS text) IS NULL OR p.community = :community)
-  AND (CAST(:code AS text) IS NULL OR p.code = :code)
-  AND (CAST(:q AS text) IS NULL
-       OR strpos(lower(p.name), lower(:q)) > 0
-       OR strpos(lower(p.code), lower(:q)) > 0
-       OR strpos(lower(coalesce(p.note, '')), lower(:q)) > 0)
-  AND (CAST(:deadline_from AS date) IS NULL OR p.deadline >= :deadline_from)
-  AND (CAST(:deadline_to AS date) IS NULL OR p.deadline <= :deadline_to)
-  AND (CAST(:minlon AS float8) IS NULL
-       OR p.geom && ST_MakeEnvelope(:minlon, :minlat, :maxlon, :maxlat, 4326))
-ORDER BY p.code
+-- Parcels of a source relation (the current view, or the fold as of a date), filtered, one
+-- page of them in code order. Filled in by gis_service.repo.parcel_reads:
+--   <columns>   the page's columns from the field table (gis_service.parcels.fields)
+--   <source>    parcel_current, or parcel_as_of(...) for a past date
+--   <where>     only the filters in use, each with bound values
+--   <paging>    LIMIT/OFFSET, or nothing
+--   <geometry>  the outline as GeoJSON (text or jsonb), or NULL when the caller needs facts only
+--   <last>      the latest update event up to the date, for this page's rows only (an index
+--               lookup per row, issue 10: never a scan of every parcel's events), or nothing
+SELECT {page_columns}, page.number_matched, {geometry} AS geometry{last_columns}
+FROM (
+    SELECT {columns}, p.geom, count(*) OVER () AS number_matched
+    FROM {source} AS p
+    WHERE {where}
+    ORDER BY p.code
+    {paging}
+) AS page
+{last}
+ORDER BY page.code

@@ -252,8 +252,9 @@ def items(
     """A page of features (GeoJSON), filtered by bbox, properties and date, with next links."""
     on = query.as_of or settings.today_date()
     page = ogc_collections.list_items(
-        session, collection_id, query, on=on, thresholds=settings.thresholds
-    )
+        session, collection_id, query, on=on, thresholds=settings.thresholds,
+        as_json=fmt == "json",
+    )  # fmt: skip
     base = ogc_base(request)
     items_url = f"{base}/collections/{collection_id}/items"
     document = ogc_documents.items_document(

@@ -10,9 +10,6 @@ from fastapi.responses import HTMLResponse
 from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
 from gis_service.api.errors import NotFound
-from gis_service.maps import map_data
-from gis_service.maps.assets import link_assets
-from gis_service.maps.page import page_html
 from gis_service.maps.parcel_page import render_history
 from gis_service.repo import parcel_reads
 from gis_service.rules.stages import Category
@@ -37,6 +34,11 @@ def planner_map(
     community: Annotated[str | None, Query(description="Only this community.")] = None,
 ) -> HTMLResponse:
     """The interactive map of the parcels as of a date, every asset served by this service."""
+    # folium and pandas load on the first map, not at start-up (issue 10: /healthz in 1.5 s).
+    from gis_service.maps import map_data
+    from gis_service.maps.assets import link_assets
+    from gis_service.maps.page import page_html
+
     inputs = map_data.gather(session, settings, as_of=as_of, category=category, community=community)
     m = map_data.planner_map(inputs, settings, colour=colour, history_url="/parcels/{code}/history")
     return HTMLResponse(page_html(link_assets(m)))

@@ -18,6 +18,7 @@ from gis_service.api.request_body import JsonBodyDep
 from gis_service.parcels import edits, listing
 from gis_service.parcels.features import feature_collection
 from gis_service.parcels.parcel_input import parse_iso_date
+from gis_service.raw_json import RawJSONResponse
 from gis_service.repo import parcel_reads
 
 router = APIRouter(prefix="/api/parcels", tags=["parcels"])
@@ -75,9 +76,9 @@ def list_parcels(
     settings: SettingsDep,
     as_of: AsOfDep,
     filters: FiltersDep,
-) -> dict[str, Any]:
+) -> RawJSONResponse:
     """Every live parcel matching the filters, with its risk level as of the date, paged."""
-    page = listing.list_features(
+    page = listing.feature_page(
         session,
         filters.query,
         on=as_of,
@@ -86,11 +87,13 @@ def list_parcels(
         limit=filters.limit,
         offset=filters.offset,
     )
-    return feature_collection(
-        page.features,
-        numberMatched=page.number_matched,
-        numberReturned=len(page.features),
-        links=page_links(request, page.number_matched, filters.limit, filters.offset),
+    return RawJSONResponse(
+        feature_collection(
+            page.features,
+            numberMatched=page.number_matched,
+            numberReturned=len(page.features),
+            links=page_links(request, page.number_matched, filters.limit, filters.offset),
+        )
     )
 
 
@@ -101,15 +104,13 @@ def list_parcels(
 )
 def get_parcel(
     code: CodePath,
-    response: Response,
     session: SessionDep,
     settings: SettingsDep,
     as_of: AsOfDep,
-) -> dict[str, Any]:
+) -> RawJSONResponse:
     """One parcel by code, with its risk level as of the date; send the ETag back as If-Match."""
     feature = listing.get_feature(session, code, on=as_of, thresholds=settings.thresholds)
-    response.headers["ETag"] = etag(int(feature["properties"]["version"]))
-    return feature
+    return RawJSONResponse(feature, headers={"ETag": etag(int(feature["properties"]["version"]))})
 
 
 @router.get(

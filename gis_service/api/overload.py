@@ -1,0 +1,70 @@
+"""Overload answered fast (issue 10 goal 6): a bounded queue of requests, 503 with Retry-After.
+
+Each worker runs at most `max_in_flight` requests at once; a request that cannot start within
+`queue_timeout` seconds, or cannot get a database connection within `db_pool_timeout`, is
+answered 503 with Retry-After at once instead of waiting 30 s for a 500. Statements still
+running for a client that has gone are cancelled by PostgreSQL's statement_timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Final
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+log = logging.getLogger("gis_service")
+
+RETRY_AFTER_SECONDS: Final = 1
+BUSY: Final = {
+    "error": "overloaded",
+    "message": "the service is busy; retry in a second",
+    "field": None,
+}
+
+
+def busy_response() -> JSONResponse:
+    """The 503 answer of an overloaded service."""
+    return JSONResponse(BUSY, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+class BoundedQueue:
+    """ASGI middleware: at most `limit` HTTP requests at once; waiting ones give up with 503."""
+
+    def __init__(self, app: ASGIApp, *, limit: int, wait: float) -> None:
+        self.app = app
+        self.wait = wait
+        self.slots = asyncio.Semaphore(limit)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the request once a slot is free, or answer 503 after `wait` seconds."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        try:
+            await asyncio.wait_for(self.slots.acquire(), timeout=self.wait)
+        except TimeoutError:
+            await busy_response()(scope, receive, send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.slots.release()
+
+
+def add_overload_handling(app: FastAPI, *, limit: int, wait: float) -> None:
+    """Bound the queue of requests and answer a pool timeout 503.
+
+    A statement cancelled by statement_timeout is a database error, answered 503 by
+    gis_service.api.database_errors with the other transient database failures.
+    """
+    app.add_middleware(BoundedQueue, limit=limit, wait=wait)
+
+    @app.exception_handler(PoolTimeout)
+    async def pool_timeout(request: Request, _: PoolTimeout) -> JSONResponse:
+        log.warning("no free connection for %s %s", request.method, request.url.path)
+        return busy_response()

@@ -1,0 +1,27 @@
+-- A live parcel, locked for a write, read once with everything the write and its answer need:
+-- its fields, the outline at the events' precision (9 digits) and at the API's (6), its
+-- milestones, its latest effective date (changes are recorded in order) and last update.
+-- Columns come from the locked row itself, never from a second scan of the table (a view):
+-- a writer that waited for the lock gets the row as the other writer left it, so its version
+-- check sees the new version (PostgreSQL re-reads only the locked row after the wait). The
+-- other values may predate that writer, but a stale version never gets past the check.
+SELECT {columns}, ST_AsGeoJSON(p.geom, 9)::jsonb AS geometry,
+       ST_AsGeoJSON(p.geom, 6)::jsonb AS outline,
+       coalesce((SELECT jsonb_agg(jsonb_build_object('name', m.name, 'due_date', m.due_date,
+                                                     'done_on', m.done_on)
+                                  ORDER BY m.position)
+                 FROM milestone AS m WHERE m.parcel_id = p.id), '[]'::jsonb) AS milestones,
+       (SELECT max(e.effective_date) FROM parcel_event AS e WHERE e.parcel_id = p.id)
+           AS latest_effective_date,
+       last.field AS last_field, last.effective_date AS last_effective_date,
+       last.actor AS last_actor
+FROM parcel AS p
+LEFT JOIN LATERAL (
+    SELECT e.field, e.effective_date, e.actor
+    FROM parcel_event AS e
+    WHERE e.parcel_id = p.id AND e.action = 'update'
+    ORDER BY e.effective_date DESC, e.id DESC
+    LIMIT 1
+) AS last ON true
+WHERE p.code = :code AND p.deleted_at IS NULL
+FOR UPDATE OF p
