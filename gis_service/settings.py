@@ -99,6 +99,15 @@ class Settings(BaseSettings):
     maps_dir: Path = Field(
         default=PROJECT_ROOT / "maps", description="Where `gis-service render` writes maps."
     )
+    reports_dir: Path = Field(
+        default=PROJECT_ROOT / "reports",
+        description="Where `gis-service report` and the /reports page write reports (PDF, XLSX, "
+        "HTML).",
+    )
+    chromium_path: Path = Field(
+        default=Path("/usr/bin/chromium"),
+        description="Headless Chromium that prints the reports' PDF (Debian package `chromium`).",
+    )
     screen_refresh_seconds: int = Field(
         default=300, description="How often the leadership screen reloads its data."
     )
