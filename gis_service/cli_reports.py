@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -35,7 +36,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         period = _period(args.kind, getattr(args, "week", None) or getattr(args, "month", None),
                          settings)  # fmt: skip
     except PeriodError as error:
-        print(f"error: {error}")
+        print(f"error: {error}", file=sys.stderr)
         return 2
     if not settings.database_url:
         from gis_service import pg_local  # only the local set-up needs it

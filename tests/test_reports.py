@@ -4,7 +4,6 @@ the API (/api/kpis, /api/parcels), the change log, and in their PDF, XLSX and PN
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +46,12 @@ def pdf_text(folder: Path) -> dict[str, str]:
     return {
         stem: subprocess.run(
             ["pdftotext", "-layout", str(folder / f"{stem}.pdf"), "-"],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
         for stem in PERIODS
-    }  # fmt: skip
+    }
 
 
 def _api_kpis(client: TestClient, day: str) -> list[dict[str, Any]]:
@@ -83,8 +84,12 @@ def test_pdf_holds_every_kpi_of_the_api(
     lines = pdf_text[stem].splitlines()
     for kpi in _api_kpis(client, PERIODS[stem].end.isoformat()):
         row = next(line.split() for line in lines if line.split()[:1] == [kpi["id"]])
-        expected = [str(kpi["target"]), str(kpi["actual"]),
-                    str(percent(kpi["actual"], kpi["target"])), LEVEL_SHORT_ZH[Level(kpi["level"])]]  # fmt: skip
+        expected = [
+            str(kpi["target"]),
+            str(kpi["actual"]),
+            str(percent(kpi["actual"], kpi["target"])),
+            LEVEL_SHORT_ZH[Level(kpi["level"])],
+        ]
         assert any(row[i : i + 4] == expected for i in range(len(row))), (kpi, row)
         assert kpi["deadline"] in row
 
@@ -96,7 +101,9 @@ def test_pdf_is_a4_with_page_numbers_date_and_embedded_cjk_font(
     pdf = folder / f"{stem}.pdf"
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
     assert "(A4)" in info.stdout
-    pages = int(next(line.split()[1] for line in info.stdout.splitlines() if line.startswith("Pages:")))
+    pages = int(
+        next(line.split()[1] for line in info.stdout.splitlines() if line.startswith("Pages:"))
+    )
     text_ = pdf_text[stem]
     for page in range(1, pages + 1):
         assert f"第{page}页/共{pages}页" in text_.replace(" ", "")
@@ -111,13 +118,19 @@ def test_supervision_lists_exactly_the_overdue_and_orange_parcels_by_unit(
     client: TestClient, folder: Path, pdf_text: dict[str, str]
 ) -> None:
     day = WEEK.end.isoformat()
-    response = client.get("/api/parcels", params={"as_of": day, "level": "red,orange", "limit": 10000})
+    response = client.get(
+        "/api/parcels", params={"as_of": day, "level": "red,orange", "limit": 10000}
+    )
     assert response.status_code == 200
     expected = {
-        (f["properties"]["responsible_unit"], f["properties"]["code"],
-         LEVEL_SHORT_ZH[Level(f["properties"]["level"])], f["properties"]["responsible_person"])
+        (
+            f["properties"]["responsible_unit"],
+            f["properties"]["code"],
+            LEVEL_SHORT_ZH[Level(f["properties"]["level"])],
+            f["properties"]["responsible_person"],
+        )
         for f in response.json()["features"]
-    }  # fmt: skip
+    }
     rows = _sheet(folder, "weekly-2021-W26", "督办单")
     assert rows[0][:6] == ("责任单位", "编号", "名称", "等级", "责任人", "逾期天数")
     assert {(r[0], r[1], r[3], r[4]) for r in rows[1:]} == expected
@@ -143,10 +156,12 @@ def test_supervision_days_overdue_and_time_in_level(folder: Path) -> None:
 
 def test_change_list_equals_the_events_of_the_week(session: Session, folder: Path) -> None:
     events = session.execute(
-        text("SELECT effective_date, code, action, field FROM parcel_event "
-             "WHERE effective_date BETWEEN :start AND :end"),
+        text(
+            "SELECT effective_date, code, action, field FROM parcel_event "
+            "WHERE effective_date BETWEEN :start AND :end"
+        ),
         {"start": WEEK.start, "end": WEEK.end},
-    ).all()  # fmt: skip
+    ).all()
     expected = sorted(
         {(e.effective_date.isoformat(), e.code, "新增") for e in events if e.action == "create"}
         | {(e.effective_date.isoformat(), e.code, e.field) for e in events if e.action != "create"}
@@ -163,7 +178,18 @@ def test_change_list_equals_the_events_of_the_week(session: Session, folder: Pat
 
 def test_xlsx_kpi_sheet_cell_by_cell(client: TestClient, folder: Path) -> None:
     rows = _sheet(folder, "weekly-2021-W26", "计划指标完成情况")
-    assert rows[0] == ("编号", "指标", "单位", "目标", "实际", "完成率(%)", "等级", "较上周", "期限", "说明")
+    assert rows[0] == (
+        "编号",
+        "指标",
+        "单位",
+        "目标",
+        "实际",
+        "完成率(%)",
+        "等级",
+        "较上周",
+        "期限",
+        "说明",
+    )
     now = _api_kpis(client, WEEK.end.isoformat())
     before = {k["id"]: k for k in _api_kpis(client, WEEK.previous.end.isoformat())}
     assert len(rows) - 1 == len(now)
@@ -171,16 +197,30 @@ def test_xlsx_kpi_sheet_cell_by_cell(client: TestClient, folder: Path) -> None:
         delta = number(kpi["actual"] - before[kpi["id"]]["actual"])
         change = "持平" if delta == 0 else (f"↑{delta}" if delta > 0 else f"↓{-delta}")
         assert row == (
-            kpi["id"], kpi["title_zh"], kpi["unit"], kpi["target"], kpi["actual"],
-            percent(kpi["actual"], kpi["target"]), LEVEL_SHORT_ZH[Level(kpi["level"])],
-            change, kpi["deadline"], kpi["detail_zh"],
-        )  # fmt: skip
+            kpi["id"],
+            kpi["title_zh"],
+            kpi["unit"],
+            kpi["target"],
+            kpi["actual"],
+            percent(kpi["actual"], kpi["target"]),
+            LEVEL_SHORT_ZH[Level(kpi["level"])],
+            change,
+            kpi["deadline"],
+            kpi["detail_zh"],
+        )
 
 
 def test_xlsx_has_a_sheet_per_section_with_frozen_headers(folder: Path) -> None:
     weekly = load_workbook(folder / "weekly-2021-W26.xlsx")
-    assert weekly.sheetnames == ["概况", "计划指标完成情况", "本周变化", "未来14天到期", "当前逾期",
-                                 "督办单", "每周完成数"]  # fmt: skip
+    assert weekly.sheetnames == [
+        "概况",
+        "计划指标完成情况",
+        "本周变化",
+        "未来14天到期",
+        "当前逾期",
+        "督办单",
+        "每周完成数",
+    ]
     monthly = load_workbook(folder / "monthly-2021-06.xlsx")
     assert "5月底红橙事项去向" in monthly.sheetnames and "对照计划节点目标" in monthly.sheetnames
     for sheet in [*weekly.worksheets, *monthly.worksheets]:
@@ -193,13 +233,22 @@ def test_monthly_dated_targets_and_lookback(client: TestClient, folder: Path) ->
     rows = {r[0]: r for r in _sheet(folder, "monthly-2021-06", "对照计划节点目标")[1:]}
     june = {k["id"]: k for k in _api_kpis(client, "2021-06-30")}
     # T2: 32 by 6月底, 26 done; T3a: 40 by 6月底, 43 formed.
-    assert rows["T2"][2:8] == ("2021-06-30", 32, june["T2"]["actual"], percent(26, 32), 26, "未达标")
+    assert rows["T2"][2:8] == (
+        "2021-06-30",
+        32,
+        june["T2"]["actual"],
+        percent(26, 32),
+        26,
+        "未达标",
+    )
     assert rows["T3a"][2:5] == ("2021-06-30", 40, june["T3a"]["actual"])
     assert rows["T3a"][7] == "达标" and rows["T4"][7] == "进行中"
     # T1a's deadline 2021-02-28: measured on that day (9 of 11), not now.
     feb = {k["id"]: k for k in _api_kpis(client, "2021-02-28")}
     assert rows["T1a"][4] == feb["T1a"]["actual"] == 9
-    may = client.get("/api/parcels", params={"as_of": "2021-05-31", "level": "red,orange", "limit": 10000})
+    may = client.get(
+        "/api/parcels", params={"as_of": "2021-05-31", "level": "red,orange", "limit": 10000}
+    )
     pressed = {f["properties"]["code"] for f in may.json()["features"]}
     lookback = _sheet(folder, "monthly-2021-06", "5月底红橙事项去向")[1:]
     assert {r[0] for r in lookback} == pressed and len(pressed) > 0
@@ -210,8 +259,9 @@ def test_pages_rendered_to_png(folder: Path) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     for stem in PERIODS:
         prefix = ARTIFACTS / f"report-{stem}"
-        subprocess.run(["pdftoppm", "-r", "70", "-png", str(folder / f"{stem}.pdf"), str(prefix)],
-                       check=True)  # fmt: skip
+        subprocess.run(
+            ["pdftoppm", "-r", "70", "-png", str(folder / f"{stem}.pdf"), str(prefix)], check=True
+        )
         first = sorted(ARTIFACTS.glob(f"report-{stem}-*1.png"))[0]
         header = first.read_bytes()[:24]
         width, height = int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
@@ -226,25 +276,19 @@ def test_a_later_edit_does_not_change_a_past_report(
     parcel = client.get(f"/api/parcels/{code}").json()["properties"]
     response = client.patch(
         f"/api/parcels/{code}",
-        json={"properties": {"progress": 100, "completed_on": "2021-12-30",
-                             "responsible_unit": "后来的单位"}},
+        json={
+            "properties": {
+                "progress": 100,
+                "completed_on": "2021-12-30",
+                "responsible_unit": "后来的单位",
+            }
+        },
         headers=bearer(tokens["planner"]) | {"If-Match": f'"v{parcel["version"]}"'},
         params={"effective_date": "2021-12-30"},
-    )  # fmt: skip
+    )
     assert response.status_code == 200, response.text
     after = build_report(session, settings, WEEK)
     assert after.sections == before.sections
     assert [f.png for f in after.figures] == [f.png for f in before.figures]
     later = build_report(session, settings, parse_period("weekly", "2021-W52"))
     assert code not in {r[0] for r in later.section("overdue").rows}  # the edit is seen later
-
-
-@pytest.fixture
-def reports_dir(settings: Settings, tmp_path: Path) -> Iterator[Path]:
-    """The app's reports folder pointed at an empty temporary one for one test."""
-    saved = settings.reports_dir
-    settings.reports_dir = tmp_path
-    try:
-        yield tmp_path
-    finally:
-        settings.reports_dir = saved
