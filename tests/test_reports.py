@@ -20,7 +20,8 @@ from gis_service.rules.levels import Level
 from gis_service.rules.periods import parse_period
 from gis_service.settings import Settings
 from tests.api_helpers import bearer, tokens
-from tests.browser import ARTIFACTS
+from tests.browser import ARTIFACTS, Recorder, chromium
+from tests.conftest import running_server
 
 __all__ = ["tokens"]  # the fixture, imported for the tests below
 
@@ -292,3 +293,23 @@ def test_a_later_edit_does_not_change_a_past_report(
     assert [f.png for f in after.figures] == [f.png for f in before.figures]
     later = build_report(session, settings, parse_period("weekly", "2021-W52"))
     assert code not in {r[0] for r in later.section("overdue").rows}  # the edit is seen later
+
+
+@pytest.mark.browser
+def test_the_page_and_the_html_report_in_a_browser(folder: Path, settings: Settings) -> None:
+    listed = settings.model_copy(update={"reports_dir": folder})
+    ARTIFACTS.mkdir(exist_ok=True)
+    with running_server(listed) as base, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1100, "height": 800})
+        seen = Recorder(page)
+        page.goto(f"{base}/reports")
+        rows = page.locator("#reports tbody tr")
+        assert rows.count() == 2
+        assert rows.first.inner_text().startswith("周调度")
+        page.screenshot(path=str(ARTIFACTS / "reports-page.png"), full_page=True)
+        page.goto(f"{base}/reports/files/weekly-2021-W26.html")
+        assert page.locator("h1").inner_text() == "崖头街道城市更新周调度报告（2021年第26周）"
+        assert page.locator("figure img").count() == 2
+        page.screenshot(path=str(ARTIFACTS / "report-weekly-2021-W26-html.png"))
+        assert seen.errors == []
+        assert all(url.startswith(base) or url.startswith("data:") for url in seen.requests)

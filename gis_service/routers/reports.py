@@ -82,7 +82,15 @@ def get_report_file(name: str, settings: SettingsDep, _reader: ReaderDep) -> Fil
     path = report_file(settings.reports_dir, name)
     if path is None:
         raise NotFound(f"no report file {name!r}", field="name")
-    return FileResponse(path, media_type=MEDIA_TYPES[path.suffix[1:]], filename=name)
+    extension = path.suffix[1:]
+    # PDF and HTML open in the browser; the workbook downloads.
+    disposition = "attachment" if extension == "xlsx" else "inline"
+    return FileResponse(
+        path,
+        media_type=MEDIA_TYPES[extension],
+        filename=name,
+        content_disposition_type=disposition,
+    )
 
 
 def _listed(stem: str, kind: str, label: str, formats: tuple[str, ...]) -> dict[str, Any]:
