@@ -107,7 +107,9 @@ def _monthly_sections(
     earlier = standings(_states(session, then), then, settings.thresholds)
     pressed_then = [s for s in earlier if s.level in PRESSED_LEVELS]
     now = {str(s.state["code"]): s for s in items}
-    deadlines = sorted({k.deadline for k in kpis if k.deadline is not None and k.deadline <= period.end})
+    deadlines = sorted(
+        {k.deadline for k in kpis if k.deadline is not None and k.deadline <= period.end}
+    )
     at_deadline = {d: kpis_as_of(session, d, thresholds=settings.thresholds) for d in deadlines}
     return [
         lookback_section(pressed_then, now, then),
@@ -120,7 +122,11 @@ def _completions(
 ) -> tuple[Section, Figure]:
     """Completions per ISO week since the plan began: a table and its chart."""
     weeks = weeks_between(PLAN_START, period.end)
-    done = [s["completed_on"] for s in states if s.get("completed_on") and s["completed_on"] <= period.end]
+    done = [
+        s["completed_on"]
+        for s in states
+        if s.get("completed_on") and s["completed_on"] <= period.end
+    ]
     counts = count_per_week(done, weeks)
     mine = {w.label for w in weeks if w.end >= period.start}
     by_label = {w.label: w for w in weeks}

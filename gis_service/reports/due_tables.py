@@ -79,8 +79,18 @@ def supervision_section(
     return Section(
         key="supervision",
         title_zh="五、督办单",
-        headers=("责任单位", "编号", "名称", "等级", "责任人", "逾期天数", "持续天数",
-                 "进入该等级日期", "期限", "进度(%)"),  # fmt: skip
+        headers=(
+            "责任单位",
+            "编号",
+            "名称",
+            "等级",
+            "责任人",
+            "逾期天数",
+            "持续天数",
+            "进入该等级日期",
+            "期限",
+            "进度(%)",
+        ),  # fmt: skip
         rows=tuple(rows),
         level_column=3,
         group_column=0,
@@ -112,8 +122,16 @@ def lookback_section(
     return Section(
         key="lookback",
         title_zh=f"六、{then_day.month}月底红橙事项去向",
-        headers=("编号", "名称", "上月底等级", "现等级", "上月底进度(%)", "现进度(%)",
-                 "现阶段", "去向"),  # fmt: skip
+        headers=(
+            "编号",
+            "名称",
+            "上月底等级",
+            "现等级",
+            "上月底进度(%)",
+            "现进度(%)",
+            "现阶段",
+            "去向",
+        ),  # fmt: skip
         rows=tuple(rows),
         level_column=3,
         note_zh=f"{then_day.isoformat()}为红色或橙色的事项共{len(rows)}项。",

@@ -13,11 +13,12 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any, Final
 
-import geopandas as gpd
 from matplotlib import font_manager, rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+
+import geopandas as gpd
 from shapely.geometry import shape
 
 from gis_service.rules.levels import LEVEL_COLOURS, LEVEL_LABELS_ZH, LEVEL_ORDER, Level
@@ -103,12 +104,22 @@ def _level_map(
         shapes.plot(ax=axes, color=colours, edgecolor="#333333", linewidth=0.3)
     counts = Counter(levels)
     handles = [
-        Patch(facecolor=LEVEL_COLOURS[level], edgecolor="#333333",
-              label=f"{LEVEL_LABELS_ZH[level]}（{counts[level]}）")  # fmt: skip
+        Patch(
+            facecolor=LEVEL_COLOURS[level],
+            edgecolor="#333333",
+            label=f"{LEVEL_LABELS_ZH[level]}（{counts[level]}）",
+        )  # fmt: skip
         for level in LEVEL_ORDER
         if counts[level]
     ]
-    axes.legend(handles=handles, loc="lower right", fontsize=8, title="风险等级", title_fontsize=9, framealpha=0.9)  # fmt: skip
+    axes.legend(
+        handles=handles,
+        loc="lower right",
+        fontsize=8,
+        title="风险等级",
+        title_fontsize=9,
+        framealpha=0.9,
+    )
     axes.set_xlim(minx - pad_x, maxx + pad_x)
     axes.set_ylim(miny - pad_y, maxy + pad_y)
     # Degrees of longitude shrink with latitude; this keeps the area's shape true.

@@ -7,7 +7,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
@@ -77,7 +77,7 @@ def list_reports(folder: Path) -> list[StoredReport]:
             kind=stem.split("-", 1)[0],
             label=stem.split("-", 1)[1],
             formats=tuple(ext for ext in FORMATS if ext in formats),
-            written_at=datetime.fromtimestamp(max(formats.values()), tz=timezone.utc),
+            written_at=datetime.fromtimestamp(max(formats.values()), tz=UTC),
         )
         for stem, formats in found.items()
     ]

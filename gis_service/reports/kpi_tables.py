@@ -30,8 +30,18 @@ def kpi_section(kpis: Sequence[Kpi], before: Sequence[Kpi], before_label: str) -
     return Section(
         key="kpis",
         title_zh="一、计划指标完成情况",
-        headers=("编号", "指标", "单位", "目标", "实际", "完成率(%)", "等级",
-                 f"较{before_label}", "期限", "说明"),  # fmt: skip
+        headers=(
+            "编号",
+            "指标",
+            "单位",
+            "目标",
+            "实际",
+            "完成率(%)",
+            "等级",
+            f"较{before_label}",
+            "期限",
+            "说明",
+        ),  # fmt: skip
         rows=rows,
         level_column=6,
     )
