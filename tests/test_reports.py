@@ -4,6 +4,7 @@ the API (/api/kpis, /api/parcels), the change log, and in their PDF, XLSX and PN
 from __future__ import annotations
 
 import subprocess
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,12 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from gis_service.reports.build import build_report
+from gis_service.reports.html import render_report_html
 from gis_service.reports.model import LEVEL_SHORT_ZH, number, percent
 from gis_service.reports.service import make_report
+from gis_service.reports.xlsx import write_report_xlsx
 from gis_service.rules.levels import Level
-from gis_service.rules.periods import parse_period
+from gis_service.rules.periods import parse_period, period_containing
 from gis_service.settings import Settings
 from tests.api_helpers import bearer, tokens
 from tests.browser import ARTIFACTS, Recorder, chromium
@@ -313,3 +316,32 @@ def test_the_page_and_the_html_report_in_a_browser(folder: Path, settings: Setti
         page.screenshot(path=str(ARTIFACTS / "report-weekly-2021-W26-html.png"))
         assert seen.errors == []
         assert all(url.startswith(base) or url.startswith("data:") for url in seen.requests)
+
+
+def test_stored_text_stays_text_in_html_and_xlsx(
+    client: TestClient, session: Session, settings: Settings, tokens: dict[str, str], tmp_path: Path
+) -> None:
+    hostile = '=HYPERLINK("http://x","y")<script>alert(1)</script>'
+    body = {
+        "type": "Feature",
+        "properties": {"code": "IB-X1", "name": hostile, "category": "idle_building",
+                       "stage": "idle", "progress": 0, "responsible_unit": "=1+1"},
+        "geometry": {"type": "Polygon", "coordinates": [[[122.6, 37.27], [122.601, 37.27],
+                     [122.601, 37.271], [122.6, 37.271], [122.6, 37.27]]]},
+    }  # fmt: skip
+    response = client.post("/api/parcels", json=body, headers=bearer(tokens["planner"]))
+    assert response.status_code == 201, response.text
+    day = date.fromisoformat(response.json()["properties"]["updated_at"][:10])
+    report = build_report(session, settings, period_containing("weekly", day))
+    assert hostile in {row[2] for row in report.section("changes").rows}
+    html = render_report_html(report)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)" in html
+    write_report_xlsx(report, tmp_path / "r.xlsx")
+    cells = [
+        cell
+        for sheet in load_workbook(tmp_path / "r.xlsx").worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+    ]
+    assert hostile in [c.value for c in cells]
+    assert all(c.data_type != "f" for c in cells)

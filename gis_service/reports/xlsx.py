@@ -61,6 +61,10 @@ def _section_sheet(sheet: Worksheet, section: Section) -> None:
     sheet.append(list(section.headers))
     for row in section.rows:
         sheet.append(list(row))
+        for cell in sheet[sheet.max_row]:
+            # openpyxl stores text starting with "=" as a formula; stored text is data only.
+            if cell.data_type == "f":
+                cell.data_type = "s"
     _style_header(sheet, len(section.headers))
     if section.level_column is not None:
         column = section.level_column + 1
