@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -58,4 +57,4 @@ def _period(kind: Kind, text: str | None, settings: Settings) -> Period:
     """The asked-for period, or the last full one before today."""
     if text:
         return parse_period(kind, text)
-    return last_full_period(kind, settings.today_or(date.today()))
+    return last_full_period(kind, settings.today_date())

@@ -108,9 +108,6 @@ class Settings(BaseSettings):
         default=Path("/usr/bin/chromium"),
         description="Headless Chromium that prints the reports' PDF (Debian package `chromium`).",
     )
-    screen_refresh_seconds: int = Field(
-        default=300, description="How often the leadership screen reloads its data."
-    )
 
     @field_validator("database_url")
     @classmethod
@@ -142,6 +139,6 @@ class Settings(BaseSettings):
             yellow_lag=self.level_yellow_lag,
         )
 
-    def today_or(self, fallback: date) -> date:
-        """The pinned `today` setting, or the fallback (the real date)."""
-        return self.today or fallback
+    def today_date(self) -> date:
+        """Today for the service: the pinned `today` setting, or the real date."""
+        return self.today or date.today()

@@ -11,19 +11,20 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from playwright.sync_api import Browser
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from gis_service.reports.build import build_report
-from gis_service.reports.html import render_report_html
 from gis_service.reports.model import LEVEL_SHORT_ZH, number, percent
+from gis_service.reports.report_html import render_report_html
 from gis_service.reports.service import make_report
 from gis_service.reports.xlsx import write_report_xlsx
 from gis_service.rules.levels import Level
 from gis_service.rules.periods import parse_period, period_containing
 from gis_service.settings import Settings
 from tests.api_helpers import bearer, tokens
-from tests.browser import ARTIFACTS, Recorder, chromium
+from tests.browser import ARTIFACTS, Recorder
 from tests.conftest import running_server
 
 __all__ = ["tokens"]  # the fixture, imported for the tests below
@@ -299,10 +300,12 @@ def test_a_later_edit_does_not_change_a_past_report(
 
 
 @pytest.mark.browser
-def test_the_page_and_the_html_report_in_a_browser(folder: Path, settings: Settings) -> None:
+def test_the_page_and_the_html_report_in_a_browser(
+    folder: Path, settings: Settings, browser: Browser
+) -> None:
     listed = settings.model_copy(update={"reports_dir": folder})
     ARTIFACTS.mkdir(exist_ok=True)
-    with running_server(listed) as base, chromium() as browser:
+    with running_server(listed) as base:
         page = browser.new_page(viewport={"width": 1100, "height": 800})
         seen = Recorder(page)
         page.goto(f"{base}/reports")

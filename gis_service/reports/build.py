@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from gis_service import map_inputs
-from gis_service.plan_kpis import kpis_as_of
+from gis_service.maps import map_data
+from gis_service.parcels.plan_status import kpis_as_of
 from gis_service.repo import parcel_reads, report_events
 from gis_service.repo.parcel_reads import ParcelQuery
 from gis_service.reports import figures
@@ -151,7 +151,7 @@ def _completions(
 
 def _level_map(session: Session, settings: Settings, on: date) -> Figure:
     """The area map coloured by level on the report's day."""
-    inputs = map_inputs.gather(session, settings, as_of=on)
+    inputs = map_data.gather(session, settings, as_of=on)
     png = figures.level_map_png(
         inputs.parcels["features"],
         inputs.communities["features"],

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-from gis_service.reports.files import StoredReport
-from gis_service.reports.html import report_templates
+from gis_service.reports.report_files import StoredReport
+from gis_service.reports.report_html import report_templates
 
 KIND_LABELS_ZH: Final = {"weekly": "周调度", "monthly": "月回头"}
 FORMAT_LABELS_ZH: Final = {"pdf": "PDF", "xlsx": "Excel", "html": "网页"}

@@ -7,6 +7,7 @@ footer template. Why not WeasyPrint: see docs/reports.md.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -33,6 +34,14 @@ def footer_html(as_of: date, illustrative: bool) -> str:
 
 def print_pdf(html_file: Path, pdf_file: Path, *, chromium: Path, footer: str) -> None:
     """Print an HTML file to an A4 portrait PDF with the footer on every page."""
+    # Playwright's sync API refuses a thread that already runs an event loop (or another
+    # Playwright), so the printing gets a thread of its own; errors are re-raised here.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-pdf") as pool:
+        pool.submit(_print, html_file, pdf_file, chromium, footer).result()
+
+
+def _print(html_file: Path, pdf_file: Path, chromium: Path, footer: str) -> None:
+    """The printing itself, in a thread without an event loop."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(chromium), args=ARGS)
         try:

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from gis_service.reports.build import build_report
-from gis_service.reports.files import write_report
+from gis_service.reports.report_files import write_report
 from gis_service.rules.periods import Period
 from gis_service.settings import Settings
 

@@ -11,8 +11,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from gis_service.reports.html import summary
 from gis_service.reports.model import SHORT_LEVEL_COLOURS, Report, Section
+from gis_service.reports.report_html import summary
 
 OVERVIEW_SHEET: Final = "概况"
 _HEADER_FILL: Final = PatternFill("solid", fgColor="EEF1F4")

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
-from gis_service.reports.html import render_report_html
 from gis_service.reports.model import Report
 from gis_service.reports.pdf import footer_html, print_pdf
+from gis_service.reports.report_html import render_report_html
 from gis_service.reports.xlsx import write_report_xlsx
 
 FORMATS: Final[tuple[str, ...]] = ("pdf", "xlsx", "html")

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Body
 from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import BaseModel, Field
 
-from gis_service.api_responses import error_responses
-from gis_service.auth import CreatorDep, ReaderDep
-from gis_service.deps import SessionDep, SettingsDep
-from gis_service.errors import InvalidInput, NotFound
-from gis_service.reports.files import list_reports, report_file
+from gis_service.api.auth import CreatorDep, ReaderDep
+from gis_service.api.deps import SessionDep, SettingsDep
+from gis_service.api.error_responses import error_responses
+from gis_service.api.errors import InvalidInput, NotFound
 from gis_service.reports.index_page import render_index
+from gis_service.reports.report_files import list_reports, report_file
 from gis_service.reports.service import make_report
 from gis_service.rules.periods import Kind, PeriodError, parse_period
 
