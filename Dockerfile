@@ -1,7 +1,11 @@
 # The Yatou renewal map service for deployment (docker-compose.yml pairs it with the official
 # PostGIS image). The wheels of shapely, pyproj, pyogrio and psycopg bundle GEOS, PROJ, GDAL and
-# libpq, so the slim image needs no system packages.
+# libpq; the reports (issue 14) need Debian's Chromium to print PDFs and a CJK font.
 FROM python:3.11-slim
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends chromium fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
 
 # Installed (not editable), the package's default folders would point into site-packages, so
 # the maps and sample-data folders are set explicitly.
@@ -10,6 +14,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     GIS_MAPS_DIR=/app/maps \
+    GIS_REPORTS_DIR=/app/reports \
     GIS_SAMPLE_DATA_DIR=/app/data/geo
 
 WORKDIR /app
@@ -28,7 +33,8 @@ RUN pip install --no-deps .
 COPY data ./data
 
 # Run unprivileged; maps/ is where `gis-service render` writes (a volume in compose).
-RUN useradd --system --uid 10001 --home-dir /app app && mkdir -p /app/maps && chown app /app/maps
+RUN useradd --system --uid 10001 --home-dir /app app && mkdir -p /app/maps /app/reports \
+    && chown app /app/maps /app/reports
 USER app
 
 EXPOSE 8000

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gis_service import db
+from gis_service.cli_reports import add_report_commands
 from gis_service.cli_users import add_user_commands
 from gis_service.settings import Settings
 
@@ -72,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     render.set_defaults(handler=cmd_render)
 
     add_user_commands(commands)
+    add_report_commands(commands)
     return parser
 
 

@@ -24,6 +24,7 @@ from gis_service.api.routers import (
     ogc_routes,
     page_routes,
     parcel_routes,
+    report_routes,
     service_routes,
     tile_routes,
     user_routes,
@@ -63,7 +64,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RefuseUnstorableText)
     app.add_middleware(TrustedHosts, allowed=settings.allowed_hosts)  # outermost: runs first
     app.include_router(service_routes.router)  # health checks and the icon: open to all
-    for routes in (parcel_routes, user_routes, kpi_routes, ogc_routes, tile_routes, page_routes):
+    for routes in (
+        parcel_routes,
+        user_routes,
+        kpi_routes,
+        ogc_routes,
+        tile_routes,
+        page_routes,
+        report_routes,
+    ):
         # 401 unless public_read or a live token: on the routers, never per handler (issue 8)
         app.include_router(routes.router, dependencies=READ_ACCESS)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

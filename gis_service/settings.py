@@ -112,6 +112,15 @@ class Settings(BaseSettings):
     maps_dir: Path = Field(
         default=PROJECT_ROOT / "maps", description="Where `gis-service render` writes maps."
     )
+    reports_dir: Path = Field(
+        default=PROJECT_ROOT / "reports",
+        description="Where `gis-service report` and the /reports page write reports (PDF, XLSX, "
+        "HTML).",
+    )
+    chromium_path: Path = Field(
+        default=Path("/usr/bin/chromium"),
+        description="Headless Chromium that prints the reports' PDF (Debian package `chromium`).",
+    )
 
     db_pool_size: int = Field(
         default=5,
