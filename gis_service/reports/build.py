@@ -77,7 +77,7 @@ def build_report(session: Session, settings: Settings, period: Period) -> Report
 
 def _states(session: Session, on: date) -> list[dict[str, Any]]:
     """Every parcel's facts as of a day (no outlines)."""
-    return parcel_reads.select_parcels(session, ParcelQuery(), as_of=on, geometry=False)
+    return parcel_reads.select_parcels(session, ParcelQuery(), as_of=on, outline="none")
 
 
 def _supervision(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body
 from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import BaseModel, Field
 
-from gis_service.api.auth import CreatorDep, ReaderDep
+from gis_service.api.auth import CreatorDep
 from gis_service.api.deps import SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
 from gis_service.api.errors import InvalidInput, NotFound
@@ -39,13 +39,13 @@ class ReportRequest(BaseModel):
     summary="The reports page: every stored report, and a form to make one (HTML)",
     responses=error_responses(401),
 )
-def reports_page(settings: SettingsDep, _reader: ReaderDep) -> HTMLResponse:
+def reports_page(settings: SettingsDep) -> HTMLResponse:
     """Stored reports with links to their PDF, Excel and HTML files."""
     return HTMLResponse(render_index(list_reports(settings.reports_dir)))
 
 
 @router.get("/api/reports", summary="Stored reports", responses=error_responses(401))
-def get_reports(settings: SettingsDep, _reader: ReaderDep) -> dict[str, Any]:
+def get_reports(settings: SettingsDep) -> dict[str, Any]:
     """Every stored report: kind, period, formats and file URLs."""
     return {"reports": [_listed(r.stem, r.kind, r.label, r.formats) for r in
                         list_reports(settings.reports_dir)]}  # fmt: skip
@@ -77,7 +77,7 @@ def post_report(
     summary="One report file (PDF, XLSX or HTML)",
     responses=error_responses(401, 404),
 )
-def get_report_file(name: str, settings: SettingsDep, _reader: ReaderDep) -> FileResponse:
+def get_report_file(name: str, settings: SettingsDep) -> FileResponse:
     """A stored report file by its name, e.g. weekly-2021-W26.pdf."""
     path = report_file(settings.reports_dir, name)
     if path is None:
