@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from gis_service import db
+from gis_service.cli_transfer import add_transfer_commands
 from gis_service.cli_users import add_user_commands
 from gis_service.settings import Settings
 
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     render.set_defaults(handler=cmd_render)
 
     add_user_commands(commands)
+    add_transfer_commands(commands, _progress)
     return parser
 
 
