@@ -227,8 +227,8 @@ def test_an_update_reports_each_field_old_and_new(
     session: Session, settings: Settings, tmp_path: Path
 ) -> None:
     header = ["编号", "阶段", "完成时间", "空置面积", "备注"]
-    path = write_xlsx(tmp_path / "u.xlsx", header, [["IB-01", "已盘活", "2022-01-01", 0, "全部盘活"]],
-                      sheet="闲置楼宇")  # fmt: skip
+    body = [["IB-01", "已盘活", "2022-01-01", 0, "全部盘活"]]
+    path = write_xlsx(tmp_path / "u.xlsx", header, body, sheet="闲置楼宇")
     stored = parcel_reads.select_parcel(session, "IB-01")
     assert stored is not None
     report = run(session, settings, path, dry_run=True)
