@@ -23,6 +23,7 @@ from gis_service import edits
 from gis_service.auth import User
 from gis_service.errors import ServiceError
 from gis_service.fields import FIELD_KINDS, to_json_value
+from gis_service.parcel_input import NOT_NULL
 from gis_service.repo import parcel_reads
 from gis_service.settings import Settings
 from gis_service.transfer.crs import CrsDecision, decide_crs, to_lonlat
@@ -145,9 +146,11 @@ def _create(
     """Create a parcel from a row (it needs a polygon)."""
     if row.geometry is None:
         raise ServiceError("a new parcel needs its outline (a polygon)", field="geometry")
+    # A blank cell of a new parcel means "not given": stored defaults apply (progress 0 …).
+    given = {f: v for f, v in row.properties.items() if v is not None}
     body = {
         "type": "Feature",
-        "properties": row.properties | {"code": row.code},
+        "properties": given | {"code": row.code},
         "geometry": row.geometry,
     }
     edits.create_parcel(session, body=body, user=actor, settings=settings, effective_date=day)
@@ -183,6 +186,8 @@ def changed_fields(row: ParsedRow, stored: dict[str, Any]) -> list[Change]:
     """The fields a row changes on a stored parcel (old and new in JSON form)."""
     changes = []
     for field, new in row.properties.items():
+        if new is None and field in NOT_NULL:
+            continue  # a blank cell cannot clear a field that always has a value: not given
         old = to_json_value(field, stored.get(field))
         if not same_value(field, old, new):
             changes.append(Change(field, old, new))
