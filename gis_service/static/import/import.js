@@ -61,8 +61,13 @@
     return String(value);
   }
 
+  function shownValue(value) {
+    return value === null || value === undefined ? "（空）" : value;
+  }
+
   function show(report) {
     $("report").hidden = false;
+    $("report-title").textContent = report.applied ? "导入结果" : "预览结果";
     $("crs-decision").textContent =
       "坐标判断：" + (report.crs.crs || "无") + "（" + report.crs.reason + "）";
     $("n-read").textContent = report.rows_read;
@@ -73,7 +78,9 @@
     fill("created", report.create.map((c) => [c.code, c.row]));
     const changes = [];
     for (const u of report.update) {
-      for (const c of u.changes) changes.push([u.code, u.row, c.field, c.old, c.new]);
+      for (const c of u.changes) {
+        changes.push([u.code, u.row, c.field, shownValue(c.old), shownValue(c.new)]);
+      }
     }
     fill("updated", changes);
     const writable = report.counts.refused === 0 && report.counts.create + report.counts.update > 0;
