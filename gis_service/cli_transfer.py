@@ -36,6 +36,11 @@ def add_transfer_commands(commands: Any, progress: Callable[[str], Progress]) ->
         type=int,
         help="year of deadline phrases such as 6月底 (default: that of the effective date)",
     )
+    imp.add_argument(
+        "--bulk",
+        action="store_true",
+        help="large files of new parcels only: checked and written set-based (GPKG, SHP, …)",
+    )
     imp.add_argument("--role", default="planner", choices=ROLES, help="role the import writes with")
     imp.set_defaults(handler=lambda args, settings: cmd_import(args, settings, progress("import")))
     exp = commands.add_parser("export", help="export parcels to a file")
@@ -60,6 +65,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings, progress: Progress)
     """Import a file: print the report; exit 1 when rows were refused (nothing written)."""
     from gis_service.transfer.importer import ImportOptions, import_file
 
+    if args.bulk:
+        return cmd_bulk_import(args, settings)
     options = ImportOptions(
         dry_run=args.dry_run,
         category=args.category,
@@ -82,6 +89,34 @@ def cmd_import(args: argparse.Namespace, settings: Settings, progress: Progress)
         db.analyze(engine)
     engine.dispose()
     print(report.as_text())
+    return 1 if report.refused else 0
+
+
+def cmd_bulk_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Create every feature of a file as a new parcel, set-based; all or nothing."""
+    from gis_service.transfer.bulk import bulk_create
+
+    engine = _engine(settings)
+    with db.transaction(engine) as session:
+        report = bulk_create(
+            session,
+            args.file,
+            user=User(name="cli", role=args.role),
+            settings=settings,
+            category=args.category,
+            effective_date=args.effective_date,
+            year=args.year,
+        )
+        for r in report.refused:
+            print(f"  refused row {r.row} {r.field} {r.value!r}: {r.reason}")
+        if report.refused or args.dry_run:
+            session.rollback()
+    if report.created and not args.dry_run and not report.refused:
+        db.analyze(engine)
+    engine.dispose()
+    print(f"file: {report.file}\ncoordinates: {report.crs.crs} ({report.crs.reason})")
+    written = report.created if not (report.refused or args.dry_run) else 0
+    print(f"rows read: {report.rows_read}; created: {written}; refused: {len(report.refused)}")
     return 1 if report.refused else 0
 
 
