@@ -15,9 +15,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy import text
+
 import geopandas as gpd
 import shapely
-from sqlalchemy import text
 
 from gis_service import db, pg_local
 from gis_service.auth import User

@@ -115,8 +115,12 @@ def cmd_bulk_import(args: argparse.Namespace, settings: Settings) -> int:
         db.analyze(engine)
     engine.dispose()
     print(f"file: {report.file}\ncoordinates: {report.crs.crs} ({report.crs.reason})")
-    written = report.created if not (report.refused or args.dry_run) else 0
-    print(f"rows read: {report.rows_read}; created: {written}; refused: {len(report.refused)}")
+    print(f"rows read: {report.rows_read}; refused: {len(report.refused)}")
+    if report.refused:
+        print("nothing written: fix the refused rows and import again")
+    else:
+        done = "dry run: would create" if args.dry_run else "created in one transaction:"
+        print(f"{done} {report.created} parcels")
     return 1 if report.refused else 0
 
 

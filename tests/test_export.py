@@ -1,4 +1,4 @@
-"""Exports: every format goes back in unchanged; the XLSX 台账 matches /api/parcels and /api/kpis."""
+"""Exports: every format goes back in unchanged; the XLSX 台账 matches /api/parcels, /api/kpis."""
 
 from __future__ import annotations
 
@@ -17,8 +17,10 @@ from gis_service.rules.levels import LEVEL_COLOURS, LEVEL_LABELS_ZH, Level
 from gis_service.rules.stages import CATEGORIES, CATEGORY_LABELS_ZH, stage_label
 from gis_service.settings import Settings
 from gis_service.transfer.ledger import header_of, sheet_fields
-from tests.api_helpers import bearer, counts, tokens  # noqa: F401 - a fixture
+from tests.api_helpers import bearer, counts, tokens
 from tests.test_import_files import run
+
+__all__ = ["tokens"]  # the fixture, imported for the tests below
 
 AS_OF = "2021-09-30"
 SUFFIX = {"shp": "zip"}
@@ -121,7 +123,7 @@ def test_upload_import_dry_run_then_apply(
     client: TestClient,
     session: Session,
     tokens: dict[str, str],
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     from tests.transfer_files import frame, rows, squares, write_vector
 
@@ -144,7 +146,7 @@ def test_upload_import_dry_run_then_apply(
 def test_uploads_over_the_size_setting_get_413(
     settings: Settings,
     session: Session,
-    tokens: dict[str, str],  # noqa: F811
+    tokens: dict[str, str],
 ) -> None:
     from gis_service.deps import get_session
     from gis_service.main import create_app

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from shapely.geometry import Point
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+from shapely.geometry import Point
 
 from bench import bench_import
 from gis_service.auth import User

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from shapely.geometry import box
 from sqlalchemy import Engine
+
+from shapely.geometry import box
 
 from gis_service import db
 from gis_service.cli import main
@@ -61,7 +62,8 @@ def test_a_killed_import_leaves_the_database_as_it_was(
     before = table_counts(io_database[1])
     process = subprocess.Popen(
         [sys.executable, "-m", "gis_service.cli", "import", str(path)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ | {"DATABASE_URL": url},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=os.environ | {"DATABASE_URL": url},
     )  # fmt: skip
     assert process.stderr is not None
     line = process.stderr.readline()  # the first quarter's progress: a quarter is written

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from shapely.geometry import box
 from sqlalchemy import Engine
+
+from shapely.geometry import box
 
 from gis_service import auth, db
 from gis_service.repo import parcel_reads

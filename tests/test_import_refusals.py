@@ -1,4 +1,4 @@
-"""Bad input: each file or row refused with a sentence naming file, row and field; nothing written."""
+"""Bad input: each file or row refused naming file, row and field; nothing written."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from shapely.geometry import LineString, Point
 from sqlalchemy.orm import Session
+
+from shapely.geometry import LineString, Point
 
 from gis_service.errors import InvalidInput
 from gis_service.settings import Settings

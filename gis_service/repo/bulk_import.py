@@ -29,7 +29,7 @@ def stage_rows(session: Session, rows: Iterable[Sequence[Any]]) -> None:
     session.execute(text(sql_file("bulk_staging")))
     cursor = session.connection().connection.cursor()
     columns = ", ".join(STAGED_COLUMNS)
-    with cursor.copy(f"COPY import_staging ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+    with cursor.copy(f"COPY import_staging ({columns}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
     # Fresh statistics, so the checks plan hash joins rather than loops over the staged rows.
@@ -62,6 +62,6 @@ def copy_bare(session: Session, rows: Iterable[Sequence[Any]]) -> None:
     session.execute(text(sql_file("bulk_staging").replace("import_staging", "bare_copy")))
     cursor = session.connection().connection.cursor()
     columns = ", ".join(STAGED_COLUMNS)
-    with cursor.copy(f"COPY bare_copy ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+    with cursor.copy(f"COPY bare_copy ({columns}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)

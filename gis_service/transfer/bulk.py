@@ -17,9 +17,10 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
+from sqlalchemy.orm import Session
+
 import pyogrio
 import shapely
-from sqlalchemy.orm import Session
 
 from gis_service import edits
 from gis_service.auth import User

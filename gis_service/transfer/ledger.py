@@ -56,7 +56,7 @@ def ledger_bytes(
 ) -> bytes:
     """The workbook as bytes."""
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     for category in CATEGORIES:
         rows = [f for f in features if f["properties"]["category"] == category]
         _category_sheet(book.create_sheet(CATEGORY_LABELS_ZH[category]), category, rows)

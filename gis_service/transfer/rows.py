@@ -137,7 +137,8 @@ def _category_and_stage(
     values: dict[str, Any], row: SourceRow, option: str | None
 ) -> Refusal | None:
     """Category and stage turned into keys (labels accepted); a Refusal when unknown."""
-    given = values.get("category") or (category_of(row.sheet) and row.sheet) or option
+    sheet_category = category_of(row.sheet) if row.sheet else None
+    given = values.get("category") or sheet_category or option
     if given is None:
         values.pop("category", None)
     else:
@@ -192,7 +193,7 @@ def _vectorised(transform: Transform) -> Any:
 def _inside(geometry: BaseGeometry, area: ServiceArea) -> bool:
     """Whether a lon/lat geometry's bounds lie within the service area box."""
     minx, miny, maxx, maxy = geometry.bounds
-    return area[0] <= minx and maxx <= area[2] and area[1] <= miny and maxy <= area[3]
+    return bool(area[0] <= minx and maxx <= area[2] and area[1] <= miny and maxy <= area[3])
 
 
 def _shown(value: Any) -> str:
