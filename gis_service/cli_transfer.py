@@ -106,6 +106,8 @@ def cmd_bulk_import(args: argparse.Namespace, settings: Settings) -> int:
             category=args.category,
             effective_date=args.effective_date,
             year=args.year,
+            crs=args.crs,
+            gcj02=args.gcj02,
         )
         for r in report.refused:
             print(f"  refused row {r.row} {r.field} {r.value!r}: {r.reason}")

@@ -65,11 +65,13 @@ def bulk_create(
     category: str | None = None,
     effective_date: date | None = None,
     year: int | None = None,
+    crs: str | None = None,
+    gcj02: bool = False,
 ) -> BulkReport:
     """Create every feature of a vector file as a new parcel; refusals stop before writing."""
     user.require(Operation.CREATE)
     day = edits.effective_day(effective_date, today=edits.today(settings))
-    prepared = prepare(path, category=category, year=year or day.year)
+    prepared = prepare(path, category=category, year=year or day.year, crs=crs, gcj02=gcj02)
     report = BulkReport(path.name, prepared.crs, len(prepared.rows), refused=prepared.refused)
     if report.refused or not prepared.rows:
         return report
@@ -85,13 +87,21 @@ def bulk_create(
     return report
 
 
-def prepare(path: Path, *, category: str | None = None, year: int) -> Prepared:
+def prepare(
+    path: Path,
+    *,
+    year: int,
+    category: str | None = None,
+    crs: str | None = None,
+    gcj02: bool = False,
+) -> Prepared:
     """Read a vector file and type its columns for staging (per distinct value)."""
     frame = pyogrio.read_dataframe(path)
     names = {c: field_of_header(c) for c in frame.columns if c != frame.geometry.name}
     table = pd.DataFrame({f: frame[c] for c, f in names.items() if f in FIELDS})
     coords = shapely.get_coordinates(frame.geometry.values[:100])
-    decision = decide_crs([(float(x), float(y)) for x, y in coords], declared=_crs(frame))
+    points = [(float(x), float(y)) for x, y in coords]
+    decision = decide_crs(points, declared=_crs(frame), override=crs, gcj02=gcj02)
     refused: list[Refusal] = []
     if decision.crs is None:
         refused.append(Refusal(1, "geometry", "", decision.reason))
