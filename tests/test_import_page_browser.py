@@ -56,6 +56,7 @@ def test_upload_report_and_confirm(
         assert "EPSG:4326" in (page.text_content("#crs-decision") or "")
         updated = page.text_content("#updated") or ""
         assert "页面更新的备注" in updated and "（空）" in updated  # the blank deadline clears it
+        assert "完成时限" in updated  # fields named by their Chinese headers
         page.screenshot(path=str(ARTIFACTS / "import-dry-run.png"), full_page=True)
         with db.transaction(engine) as session:
             assert parcel_reads.select_parcel(session, "PG-1") is None

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from gis_service.transfer.columns import BY_FIELD
 from gis_service.transfer.crs import CrsDecision
 from gis_service.transfer.rows import Refusal
 
@@ -62,12 +63,15 @@ class ImportReport:
                 {
                     "code": u.code,
                     "row": u.row,
-                    "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in u.changes],
+                    "changes": [
+                        {"field": c.field, "label": label(c.field), "old": c.old, "new": c.new}
+                        for c in u.changes
+                    ],
                 }
                 for u in self.updated
             ],
             "unchanged": self.unchanged,
-            "refused": [r.as_dict() for r in self.refused],
+            "refused": [r.as_dict() | {"label": label(r.field)} for r in self.refused],
             "ignored_columns": self.ignored_columns,
         }
 
@@ -99,6 +103,14 @@ class ImportReport:
         if self.refused:
             return "nothing written: fix the refused rows and import again"
         return "dry run: nothing written" if self.dry_run else "nothing to write"
+
+
+def label(field: str) -> str:
+    """The Chinese header of a field (the field's own name when it has none)."""
+    column = BY_FIELD.get(field)
+    if column is not None:
+        return column.header_zh
+    return "几何" if field == "geometry" else field
 
 
 def _short(value: Any) -> str:

@@ -74,12 +74,12 @@
     for (const key of ["create", "update", "unchanged", "refused"]) {
       $("n-" + key).textContent = report.counts[key];
     }
-    fill("refused", report.refused.map((r) => [r.row, r.sheet, r.field, r.value, r.reason]));
+    fill("refused", report.refused.map((r) => [r.row, r.sheet, r.label, r.value, r.reason]));
     fill("created", report.create.map((c) => [c.code, c.row]));
     const changes = [];
     for (const u of report.update) {
       for (const c of u.changes) {
-        changes.push([u.code, u.row, c.field, shownValue(c.old), shownValue(c.new)]);
+        changes.push([u.code, u.row, c.label, shownValue(c.old), shownValue(c.new)]);
       }
     }
     fill("updated", changes);
