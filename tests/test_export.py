@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from gis_service.rules.levels import LEVEL_COLOURS, LEVEL_LABELS_ZH, Level
@@ -158,3 +159,24 @@ def test_uploads_over_the_size_setting_get_413(
         files = {"file": ("big.csv", b"x" * 5000)}
         response = client.post("/api/imports", files=files, headers=bearer(tokens["planner"]))
     assert response.status_code == 413 and response.json()["field"] == "file"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_formula_like_text_stays_text_and_round_trips(
+    client: TestClient, session: Session, settings: Settings, tmp_path: Path, fmt: str
+) -> None:
+    payload = '=HYPERLINK("http://example.invalid","x")'
+    session.execute(text("UPDATE parcel SET note = :note WHERE code = 'IB-01'"), {"note": payload})
+    data = exported(client, fmt, category="idle_building")
+    if fmt == "xlsx":
+        ws = load_workbook(io.BytesIO(data))["闲置楼宇"]
+        notes = [c for (c,) in ws.iter_rows(min_col=sheet_fields("idle_building").index("note") + 1,
+                                            max_col=sheet_fields("idle_building").index("note") + 1)
+                 if c.value == payload]  # fmt: skip
+        assert notes and all(c.data_type == "s" for c in notes)
+    else:
+        assert "'" + payload.replace('"', '""') in data.decode("utf-8-sig")
+    path = tmp_path / f"f.{fmt}"
+    path.write_bytes(data)
+    report = run(session, settings, path)
+    assert not report.updated and not report.refused, report.as_text()

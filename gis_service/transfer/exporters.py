@@ -22,6 +22,7 @@ from shapely.geometry import shape
 from gis_service.fields import FIELD_KINDS
 from gis_service.transfer import ledger
 from gis_service.transfer.columns import BY_FIELD, COMPUTED_COLUMNS, WKT_HEADER
+from gis_service.transfer.formula_text import csv_text
 
 Format = Literal["geojson", "gpkg", "shp", "kml", "csv", "xlsx"]
 FORMATS: Final[tuple[str, ...]] = ("geojson", "gpkg", "shp", "kml", "csv", "xlsx")
@@ -125,7 +126,7 @@ def _csv(features: list[dict[str, Any]]) -> bytes:
     writer.writerow([names[h] for h in header] + [WKT_HEADER])
     for row, feature in zip(rows, features, strict=True):
         wkt = shapely.to_wkt(shape(feature["geometry"]), rounding_precision=7)
-        writer.writerow(["" if row[h] is None else row[h] for h in header] + [wkt])
+        writer.writerow(["" if row[h] is None else csv_text(row[h]) for h in header] + [wkt])
     return text.getvalue().encode("utf-8-sig")
 
 

@@ -23,6 +23,7 @@ from gis_service.fields import FIELD_KINDS
 from gis_service.rules.levels import LEVEL_COLOURS, LEVEL_LABELS_ZH, Level
 from gis_service.rules.stages import CATEGORIES, CATEGORY_LABELS_ZH, stage_label
 from gis_service.transfer.columns import BY_FIELD, COMPUTED_COLUMNS, WKT_HEADER
+from gis_service.transfer.formula_text import is_formula_like
 from gis_service.transfer.xlsx_source import KPI_SHEET
 
 COMMON: Final = ("code", "name", "stage", "progress", "start_date", "deadline", "completed_on",
@@ -75,6 +76,9 @@ def _category_sheet(ws: Worksheet, category: str, features: list[dict[str, Any]]
         cells = [_cell(f, props, category) for f in fields]
         cells.append(shapely.to_wkt(shape(feature["geometry"]), rounding_precision=7))
         ws.append(cells)
+        for cell in ws[ws.max_row]:
+            if is_formula_like(cell.value):
+                cell.data_type = "s"  # stored text stays text, never a live formula
         level = props.get("level")
         if level:
             fill = LEVEL_COLOURS[Level(level)].lstrip("#")

@@ -25,6 +25,7 @@ from gis_service.errors import InvalidInput
 from gis_service.transfer import xlsx_source
 from gis_service.transfer.columns import GCJ02_MARKS, WKT_HEADERS, X_HEADERS, Y_HEADERS
 from gis_service.transfer.columns import normal_header as _norm
+from gis_service.transfer.formula_text import from_csv_text
 
 VECTOR_SUFFIXES: Final = frozenset({".geojson", ".json", ".gpkg", ".shp", ".kml", ".kmz"})
 TABLE_SUFFIXES: Final = frozenset({".csv", ".xlsx"})
@@ -193,7 +194,7 @@ def _read_csv(raw: bytes, name: str) -> Source:
     if blank:
         raise SourceError(f"{name}: header column {blank[0]} is empty", field="file")
     numbered = [
-        (number, dict(zip(header, cells, strict=False)))
+        (number, dict(zip(header, map(from_csv_text, cells), strict=False)))
         for number, cells in enumerate(rows[1:], start=2)
         if any(cell.strip() for cell in cells)
     ]
