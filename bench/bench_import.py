@@ -21,7 +21,7 @@ import geopandas as gpd
 import shapely
 
 from gis_service import db, pg_local
-from gis_service.auth import User
+from gis_service.api.auth import User
 from gis_service.repo import bulk_import
 from gis_service.settings import Settings
 from gis_service.transfer.bulk import bulk_create, prepare

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from gis_service import db
-from gis_service.auth import User
-from gis_service.parcel_filters import parcel_filters
+from gis_service.api.auth import User
+from gis_service.api.parcel_filters import parcel_filters
 from gis_service.rules.roles import ROLES
 from gis_service.rules.stages import CATEGORIES
 from gis_service.settings import Settings
@@ -140,7 +140,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         deadline_from=args.deadline_from,
         deadline_to=args.deadline_to,
     )
-    on = args.as_of or settings.today_or(date.today())
+    on = args.as_of or settings.today_date()
     engine = _engine(settings)
     with db.transaction(engine) as session:
         data = export_parcels(session, args.format, filters=filters, on=on, settings=settings)

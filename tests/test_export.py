@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from gis_service.rules.levels import LEVEL_COLOURS, LEVEL_LABELS_ZH, Level
-from gis_service.rules.stages import CATEGORIES, CATEGORY_LABELS_ZH, stage_label
+from gis_service.rules.stages import CATEGORIES, CATEGORY_LABELS_ZH, STAGE_LABELS_ZH
 from gis_service.settings import Settings
 from gis_service.transfer.ledger import header_of, sheet_fields
 from tests.api_helpers import bearer, counts, tokens
@@ -71,7 +71,7 @@ def cell_value(field: str, value: Any, category: str) -> Any:
     if value is None:
         return None
     if field == "stage":
-        return stage_label(category, value)
+        return STAGE_LABELS_ZH[category][value]
     if field == "level":
         return LEVEL_LABELS_ZH[Level(value)]
     if field in ("start_date", "deadline", "completed_on", "committee_formed_on"):
@@ -149,7 +149,7 @@ def test_uploads_over_the_size_setting_get_413(
     session: Session,
     tokens: dict[str, str],
 ) -> None:
-    from gis_service.deps import get_session
+    from gis_service.api.deps import get_session
     from gis_service.main import create_app
 
     small = settings.model_copy(update={"max_body_bytes": 1000})

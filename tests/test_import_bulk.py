@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from shapely.geometry import Point
 
 from bench import bench_import
-from gis_service.auth import User
+from gis_service.api.auth import User
 from gis_service.settings import Settings
 from gis_service.transfer.bulk import bulk_create
 from tests.api_helpers import counts
@@ -74,7 +74,7 @@ def test_bulk_refuses_by_row_and_writes_nothing(
 def test_bulk_needs_a_role_that_creates(
     session: Session, settings: Settings, tmp_path: Path
 ) -> None:
-    from gis_service.errors import Forbidden
+    from gis_service.api.errors import Forbidden
 
     path = write_vector(tmp_path / "p.gpkg", frame(rows(1), squares(1), 4326), "GPKG")
     with pytest.raises(Forbidden):

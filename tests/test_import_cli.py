@@ -19,23 +19,19 @@ from shapely.geometry import box
 
 from gis_service import db
 from gis_service.cli import main
-from gis_service.loader import load_folder
 from gis_service.main import create_app
 from gis_service.settings import Settings
+from gis_service.transfer.ledger import header_of, sheet_fields
 from tests.api_helpers import counts
-from tests.conftest import SAMPLE_DIR, SAMPLE_LOADED_ON, fresh_database
+from tests.conftest import migrated_database
 from tests.transfer_files import frame, rows, write_vector
 
 
 @pytest.fixture(scope="module")
 def io_database() -> Iterator[tuple[Settings, Engine]]:
     """Settings and engine of a migrated database holding the sample data, for commands."""
-    url = fresh_database("yatou_test_io")
-    settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+    settings = migrated_database("yatou_test_io").settings
     engine = db.make_engine(settings)
-    db.upgrade(engine, settings)
-    with db.transaction(engine) as session:
-        load_folder(session, SAMPLE_DIR, today=SAMPLE_LOADED_ON)
     yield settings, engine
     engine.dispose()
 
@@ -86,20 +82,21 @@ def test_done_when_export_edit_dry_run_import_history_and_map(
     book = load_workbook(ledger)
     ws = book["闲置楼宇"]
     header = [c.value for c in ws[1]]
-    col = {name: header.index(name) + 1 for name in header}
+    col = {name: header.index(header_of(name)) + 1 for name in sheet_fields("idle_building")}
+    col["wkt"] = len(header)
     edited = [ws.cell(r, 1).value for r in (2, 3, 4)]
-    ws.cell(2, col["备注"]).value = "已与客商洽谈两次"
-    ws.cell(3, col["责任人"]).value = "王某"
-    ws.cell(4, col["意向业态/客商"]).value = "文创园区"
+    ws.cell(2, col["note"]).value = "已与客商洽谈两次"
+    ws.cell(3, col["responsible_person"]).value = "王某"
+    ws.cell(4, col["intended_tenant"]).value = "文创园区"
     new = [None] * len(header)
-    new[col["编号"] - 1], new[col["名称"] - 1], new[col["阶段"] - 1] = (
+    new[col["code"] - 1], new[col["name"] - 1], new[col["stage"] - 1] = (
         "IB-NEW",
         "新增闲置楼",
         "闲置",
     )
-    new[col["完成时限"] - 1] = "9月底前"
-    new[col["建筑面积(㎡)"] - 1], new[col["空置面积(㎡)"] - 1] = 3000, 3000
-    new[col["几何(WKT)"] - 1] = box(122.62, 37.28, 122.621, 37.281).wkt
+    new[col["deadline"] - 1] = "9月底前"
+    new[col["floor_area_m2"] - 1], new[col["vacant_area_m2"] - 1] = 3000, 3000
+    new[col["wkt"] - 1] = box(122.62, 37.28, 122.621, 37.281).wkt
     ws.append(new)
     book.save(ledger)
     before = table_counts(engine)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from gis_service.auth import User
+from gis_service.api.auth import User
 from gis_service.maps.gcj02 import wgs84_to_gcj02
 from gis_service.repo import parcel_reads
 from gis_service.settings import Settings

@@ -6,14 +6,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 from sqlalchemy import Engine
 
 from shapely.geometry import box
 
-from gis_service import auth, db
+from gis_service import db
+from gis_service.api import auth
 from gis_service.repo import parcel_reads
 from gis_service.settings import Settings
-from tests.browser import ARTIFACTS, Recorder, chromium
+from tests.browser import ARTIFACTS, Recorder
 from tests.conftest import running_server
 from tests.test_import_cli import io_database  # noqa: F401 - the fixture
 from tests.transfer_files import write_xlsx
@@ -32,6 +34,7 @@ def planner_token(io_database: tuple[Settings, Engine]) -> Iterator[str]:  # noq
 def test_upload_report_and_confirm(
     io_database: tuple[Settings, Engine],  # noqa: F811
     planner_token: str,
+    browser: Browser,
     tmp_path: Path,
 ) -> None:
     settings, engine = io_database
@@ -43,7 +46,7 @@ def test_upload_report_and_confirm(
     ]  # fmt: skip
     path = write_xlsx(tmp_path / "页面导入.xlsx", header, body, sheet="闲置楼宇")
     ARTIFACTS.mkdir(exist_ok=True)
-    with running_server(settings) as base, chromium() as browser:
+    with running_server(settings) as base:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         seen = Recorder(page)
         page.goto(f"{base}/import")
@@ -56,7 +59,7 @@ def test_upload_report_and_confirm(
         assert "EPSG:4326" in (page.text_content("#crs-decision") or "")
         updated = page.text_content("#updated") or ""
         assert "页面更新的备注" in updated and "（空）" in updated  # the blank deadline clears it
-        assert "完成时限" in updated  # fields named by their Chinese headers
+        assert "期限" in updated  # fields named by their Chinese headers
         page.screenshot(path=str(ARTIFACTS / "import-dry-run.png"), full_page=True)
         with db.transaction(engine) as session:
             assert parcel_reads.select_parcel(session, "PG-1") is None

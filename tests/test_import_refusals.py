@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from shapely.geometry import LineString, Point
 
-from gis_service.errors import InvalidInput
+from gis_service.api.errors import InvalidInput
 from gis_service.settings import Settings
 from tests.api_helpers import counts
 from tests.test_import_files import run
@@ -157,7 +157,7 @@ def test_a_new_parcel_without_outline_and_a_role_that_may_not_create(
     (refusal,) = refused(session, settings, path)
     assert refusal.field == "geometry" and "outline" in refusal.reason
     gpkg = write_vector(tmp_path / "p.gpkg", frame(rows(1), squares(1), 4326), "GPKG")
-    from gis_service.auth import User
+    from gis_service.api.auth import User
     from gis_service.transfer.importer import ImportOptions, import_file
 
     report = import_file(

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from gis_service.repo.sql_files import sql_file
-from gis_service.rules.stages import CATEGORIES, STAGES, completed_stage
+from gis_service.rules.stages import CATEGORIES, STAGES
 
 STAGED_COLUMNS: Final[tuple[str, ...]] = (
     "row_number", "code", "name", "category", "stage", "progress", "start_date", "deadline",
@@ -42,7 +42,7 @@ def refused_rows(session: Session) -> list[dict[str, Any]]:
     params = {
         "categories": [c for c, _ in pairs],
         "stages": [s for _, s in pairs],
-        "last_stages": [completed_stage(c) for c in CATEGORIES],
+        "last_stages": [STAGES[c][-1] for c in CATEGORIES],  # the last stage is completed
     }
     result = session.execute(text(sql_file("bulk_refusals")), params).mappings()
     return [dict(row) for row in result]

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 import pyogrio
 import shapely
 
-from gis_service import edits
-from gis_service.auth import User
+from gis_service.api.auth import User
+from gis_service.parcels import edits
 from gis_service.repo import bulk_import
 from gis_service.rules.roles import Operation
 from gis_service.settings import Settings
@@ -70,7 +70,7 @@ def bulk_create(
 ) -> BulkReport:
     """Create every feature of a vector file as a new parcel; refusals stop before writing."""
     user.require(Operation.CREATE)
-    day = edits.effective_day(effective_date, today=edits.today(settings))
+    day = edits.effective_day(effective_date, today=settings.today_date())
     prepared = prepare(path, category=category, year=year or day.year, crs=crs, gcj02=gcj02)
     report = BulkReport(path.name, prepared.crs, len(prepared.rows), refused=prepared.refused)
     if report.refused or not prepared.rows:

@@ -17,7 +17,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from gis_service.fields import FIELD_KINDS
+from gis_service.parcels.fields import FIELD_KINDS
 from gis_service.rules.phrases import DeadlinePhraseError, parse_deadline_phrase
 
 EXCEL_EPOCH: Final = date(1899, 12, 30)  # serial 1 is 1900-01-01 (Excel's 1900 leap-year bug)

@@ -12,61 +12,66 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Final
 
+from gis_service.parcels.fields import label_zh
 from gis_service.rules.stages import CATEGORY_LABELS_ZH, STAGE_LABELS_ZH, STAGES
 
 
 @dataclass(frozen=True)
 class Column:
-    """One field as files name it: export header (zh), SHP abbreviation, accepted synonyms."""
+    """One field as files name it: SHP abbreviation and accepted synonyms; the export header
+    is the field table's Chinese label (parcels/fields.py), one label for every page."""
 
     field: str
-    header_zh: str
     shp: str
     synonyms: tuple[str, ...] = ()
 
+    @property
+    def header_zh(self) -> str:
+        """The Chinese header exports write (the field table's label)."""
+        return label_zh(self.field)
+
 
 COLUMNS: Final[tuple[Column, ...]] = (
-    Column("code", "编号", "code", ("项目编号", "地块编号", "序号编码", "id", "parcel_code")),
-    Column("name", "名称", "name", ("项目名称", "地块名称", "楼宇名称", "小区名称", "名字")),
-    Column("category", "类别", "category", ("类型", "分类", "项目类别", "kind", "type")),
-    Column("stage", "阶段", "stage", ("进度状态", "状态", "当前阶段", "status")),
-    Column("progress", "进度(%)", "progress", ("进度", "完成进度", "完成比例", "进度%")),
-    Column("start_date", "开工时间", "start_date", ("开始时间", "开工日期", "启动时间", "start")),
-    Column("deadline", "完成时限", "deadline", ("期限", "完成期限", "时限", "计划完成时间")),
-    Column("completed_on", "完成时间", "done_on", ("实际完成时间", "完成日期", "completed")),
-    Column("community", "社区", "community", ("所属社区", "村居", "社区(村)")),
-    Column("responsible_unit", "责任单位", "resp_unit", ("牵头单位", "主责单位", "unit")),
-    Column("responsible_person", "责任人", "resp_pers", ("负责人", "person")),
-    Column("buildings_total", "栋数", "bldg_total", ("房屋栋数", "总栋数", "buildings")),
-    Column("buildings_demolished", "已拆栋数", "bldg_demol", ("拆除栋数", "已拆除栋数")),
-    Column("households", "户数", "households", ("涉及户数", "居民户数", "总户数")),
-    Column("floor_area_m2", "建筑面积(㎡)", "floor_area", ("建筑面积", "建筑面积(平方米)", "面积")),
-    Column("vacant_area_m2", "空置面积(㎡)", "vacant_are",
-           ("空置面积", "闲置面积", "空置面积(平方米)")),
-    Column("investment_wan", "投资(万元)", "invest_wan",
-           ("投资", "总投资", "总投资(万元)", "投资额")),
-    Column("committee_formed_on", "业委会成立时间", "committee",
-           ("业委会成立日期", "成立业委会时间")),
-    Column("intended_tenant", "意向业态/客商", "tenant",
-           ("意向业态", "意向客商", "招商对象", "客商")),
-    Column("contact", "联系人", "contact", ("联系方式", "联系电话")),
-    Column("plan_targets", "计划目标", "targets", ("目标", "对应目标")),
-    Column("note", "备注", "note", ("说明", "情况说明", "remark", "remarks")),
-    Column("illustrative", "示意数据", "illustr", ()),
-    Column("milestones", "节点", "milestones", ("里程碑", "节点计划")),
+    Column("code", "code", ("编号", "项目编号", "地块编号", "序号编码", "id", "parcel_code")),
+    Column("name", "name", ("名称", "项目名称", "地块名称", "楼宇名称", "小区名称", "名字")),
+    Column("category", "category", ("类别", "类型", "分类", "项目类别", "kind", "type")),
+    Column("stage", "stage", ("阶段", "进度状态", "状态", "当前阶段", "status")),
+    Column("progress", "progress", ("进度(%)", "进度", "完成进度", "完成比例", "进度%")),
+    Column("start_date", "start_date", ("开工时间", "开始时间", "开工日期", "启动时间", "start")),
+    Column("deadline", "deadline", ("完成时限", "期限", "完成期限", "时限", "计划完成时间")),
+    Column("completed_on", "done_on", ("完成时间", "实际完成时间", "完成日期", "completed")),
+    Column("community", "community", ("社区", "所属社区", "村居", "社区(村)")),
+    Column("responsible_unit", "resp_unit", ("责任单位", "牵头单位", "主责单位", "unit")),
+    Column("responsible_person", "resp_pers", ("责任人", "负责人", "person")),
+    Column("buildings_total", "bldg_total", ("栋数", "房屋栋数", "总栋数", "buildings")),
+    Column("buildings_demolished", "bldg_demol", ("已拆栋数", "拆除栋数", "已拆除栋数")),
+    Column("households", "households", ("户数", "涉及户数", "居民户数", "总户数")),
+    Column("floor_area_m2", "floor_area", ("建筑面积(㎡)", "建筑面积", "建筑面积(平方米)", "面积")),
+    Column("vacant_area_m2", "vacant_are", ("空置面积(㎡)", "空置面积", "闲置面积")),
+    Column("investment_wan", "invest_wan", 
+           ("投资(万元)", "投资", "总投资", "总投资(万元)", "投资额")),
+    Column("committee_formed_on", "committee", 
+           ("业委会成立时间", "业委会成立日期", "成立业委会时间")),
+    Column("intended_tenant", "tenant",
+           ("意向业态/客商", "意向业态", "意向客商", "招商对象", "客商")),
+    Column("contact", "contact", ("联系人", "联系方式", "联系电话")),
+    Column("plan_targets", "targets", ("计划目标", "目标", "对应目标")),
+    Column("note", "note", ("备注", "说明", "情况说明", "remark", "remarks")),
+    Column("illustrative", "illustr", ("示意数据",)),
+    Column("milestones", "milestones", ("节点", "里程碑", "节点计划")),
 )  # fmt: skip
 
 # Computed or service-kept values that exports write: recognised on import and ignored, so an
 # exported file goes back in unchanged.
 COMPUTED_COLUMNS: Final[tuple[Column, ...]] = (
-    Column("level", "预警等级", "level"),
-    Column("planned_progress", "计划进度(%)", "planned"),
-    Column("days_left", "剩余天数", "days_left"),
-    Column("as_of", "统计日期", "as_of"),
-    Column("version", "版本", "version"),
-    Column("updated_at", "更新时间", "updated"),
-    Column("completed_late", "逾期完成", "late"),
-    Column("last_change", "最近变更", "last_chg"),
+    Column("level", "level", ("预警等级",)),
+    Column("planned_progress", "planned", ("计划进度(%)",)),
+    Column("days_left", "days_left"),
+    Column("as_of", "as_of"),
+    Column("version", "version"),
+    Column("updated_at", "updated"),
+    Column("completed_late", "late"),
+    Column("last_change", "last_chg"),
 )
 
 # Geometry columns of tables (CSV, XLSX): WKT text, or coordinates of a point each.
@@ -108,7 +113,9 @@ def _lookup() -> dict[str, str]:
 
 _HEADERS: Final[dict[str, str]] = _lookup()
 _IGNORED: Final[frozenset[str]] = frozenset(
-    normal_header(name) for c in COMPUTED_COLUMNS for name in (c.field, c.header_zh, c.shp)
+    normal_header(name)
+    for c in COMPUTED_COLUMNS
+    for name in (c.field, c.header_zh, c.shp, *c.synonyms)
 )
 
 

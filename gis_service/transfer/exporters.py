@@ -19,7 +19,7 @@ import geopandas as gpd
 import shapely
 from shapely.geometry import shape
 
-from gis_service.fields import FIELD_KINDS
+from gis_service.parcels.fields import FIELD_KINDS
 from gis_service.transfer import ledger
 from gis_service.transfer.columns import BY_FIELD, COMPUTED_COLUMNS, WKT_HEADER
 from gis_service.transfer.formula_text import csv_text

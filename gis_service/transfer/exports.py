@@ -6,9 +6,9 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from gis_service import parcel_listing
-from gis_service.parcel_filters import ParcelFilters
-from gis_service.plan_kpis import kpis_as_of
+from gis_service.api.parcel_filters import ParcelFilters
+from gis_service.parcels import listing as parcel_listing
+from gis_service.parcels.plan_status import kpis_as_of
 from gis_service.settings import Settings
 from gis_service.transfer.exporters import export_bytes
 

@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 import shapely
 from shapely.geometry import shape
 
-from gis_service import edits
-from gis_service.auth import User
-from gis_service.errors import ServiceError
-from gis_service.fields import FIELD_KINDS, to_json_value
-from gis_service.parcel_input import NOT_NULL
+from gis_service.api.auth import User
+from gis_service.api.errors import ServiceError
+from gis_service.parcels import edits
+from gis_service.parcels.fields import FIELD_KINDS, to_json_value
+from gis_service.parcels.parcel_input import NOT_NULL
 from gis_service.repo import parcel_reads
 from gis_service.settings import Settings
 from gis_service.transfer.crs import CrsDecision, decide_crs, to_lonlat
@@ -63,7 +63,7 @@ def import_file(
 ) -> ImportReport:
     """Import one file in the caller's transaction; returns the report (see module doc)."""
     source = read_source(path, name)
-    day = edits.effective_day(options.effective_date, today=edits.today(settings))
+    day = edits.effective_day(options.effective_date, today=settings.today_date())
     decision = _decision(source, options)
     transform = to_lonlat(decision) if decision.crs else None
     year = options.year or day.year

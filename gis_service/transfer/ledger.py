@@ -19,22 +19,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 import shapely
 from shapely.geometry import shape
 
-from gis_service.fields import FIELD_KINDS
+from gis_service.parcels.fields import ALL_CATEGORIES, FIELD_KINDS, FIELDS
 from gis_service.rules.levels import LEVEL_COLOURS, LEVEL_LABELS_ZH, Level
-from gis_service.rules.stages import CATEGORIES, CATEGORY_LABELS_ZH, stage_label
+from gis_service.rules.stages import CATEGORIES, CATEGORY_LABELS_ZH, STAGE_LABELS_ZH
 from gis_service.transfer.columns import BY_FIELD, COMPUTED_COLUMNS, WKT_HEADER
 from gis_service.transfer.formula_text import is_formula_like
 from gis_service.transfer.xlsx_source import KPI_SHEET
 
 COMMON: Final = ("code", "name", "stage", "progress", "start_date", "deadline", "completed_on",
                  "community", "responsible_unit", "responsible_person")  # fmt: skip
-# The facts each category has (DESIGN.md), after the common columns.
-CATEGORY_FIELDS: Final[dict[str, tuple[str, ...]]] = {
-    "demolition_area": ("buildings_total", "buildings_demolished", "households"),
-    "old_compound": ("households", "floor_area_m2", "investment_wan", "committee_formed_on"),
-    "idle_building": ("floor_area_m2", "vacant_area_m2", "intended_tenant", "contact"),
-    "key_project": ("investment_wan", "floor_area_m2"),
-}
 TAIL: Final = ("plan_targets", "note", "level", "days_left")
 KPI_HEADER: Final = ("指标", "单位", "目标", "实际", "完成率(%)", "等级", "期限", "说明")
 HEADER_FONT: Final = Font(bold=True)
@@ -42,8 +35,10 @@ MAX_WIDTH: Final = 40
 
 
 def sheet_fields(category: str) -> tuple[str, ...]:
-    """The columns of a category's sheet, in order (WKT comes last)."""
-    return (*COMMON, *CATEGORY_FIELDS[category], *TAIL)
+    """The columns of a category's sheet, in order: the common ones, the facts the field
+    table gives that category, then targets, note and the level (WKT comes last)."""
+    facts = [f.name for f in FIELDS if f.categories != ALL_CATEGORIES and category in f.categories]
+    return (*COMMON, *facts, *TAIL)
 
 
 def header_of(field: str) -> str:
@@ -96,7 +91,7 @@ def _cell(field: str, props: dict[str, Any], category: str) -> Any:
     if value is None:
         return None
     if field == "stage":
-        return stage_label(category, value)
+        return STAGE_LABELS_ZH[category][value]
     if field == "level":
         return LEVEL_LABELS_ZH[Level(value)]
     if FIELD_KINDS.get(field) == "date":

@@ -18,7 +18,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from gis_service.geometry_input import ServiceArea
+from gis_service.parcels.geometry_input import ServiceArea
 from gis_service.transfer.cells import CellError, cell_value, is_blank
 from gis_service.transfer.columns import (
     KML_COLUMNS,

@@ -21,7 +21,7 @@ import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from gis_service.errors import InvalidInput
+from gis_service.api.errors import InvalidInput
 from gis_service.transfer import xlsx_source
 from gis_service.transfer.columns import GCJ02_MARKS, WKT_HEADERS, X_HEADERS, Y_HEADERS
 from gis_service.transfer.columns import normal_header as _norm

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
-from gis_service.errors import InvalidInput
+from gis_service.api.errors import InvalidInput
 from gis_service.transfer.columns import (
     WKT_HEADERS,
     X_HEADERS,

@@ -10,12 +10,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 
-from gis_service.api_responses import error_responses
-from gis_service.auth import ReaderDep, WriterDep
-from gis_service.deps import AsOfDep, SessionDep, SettingsDep
-from gis_service.errors import InvalidInput, PayloadTooLarge
-from gis_service.parcel_filters import ISO_DATE, FiltersDep
-from gis_service.parcel_input import parse_iso_date
+from gis_service.api.auth import ReaderDep, WriterDep
+from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
+from gis_service.api.error_responses import error_responses
+from gis_service.api.errors import InvalidInput, PayloadTooLarge
+from gis_service.api.parcel_filters import FiltersDep
+from gis_service.parcels.fields import ISO_DATE
+from gis_service.parcels.parcel_input import parse_iso_date
 from gis_service.rules.stages import CATEGORIES
 from gis_service.settings import Settings
 from gis_service.transfer.exporters import FORMATS, MEDIA_TYPES, file_name
