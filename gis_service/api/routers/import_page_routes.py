@@ -9,7 +9,7 @@ from fastapi.responses import FileResponse
 
 router = APIRouter(tags=["pages"])
 
-PAGE = Path(__file__).resolve().parent.parent / "static" / "import" / "import.html"
+PAGE = Path(__file__).resolve().parents[2] / "static" / "import.html"
 
 
 @router.get("/import", response_class=FileResponse, summary="The import page (HTML)")
