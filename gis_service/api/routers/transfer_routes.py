@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 
-from gis_service.api.auth import ReaderDep, WriterDep
+from gis_service.api.auth import WriterDep
 from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
 from gis_service.api.errors import InvalidInput, PayloadTooLarge
@@ -34,7 +34,6 @@ router = APIRouter(prefix="/api", tags=["import and export"])
 def export(
     session: SessionDep,
     settings: SettingsDep,
-    _reader: ReaderDep,
     as_of: AsOfDep,
     filters: FiltersDep,
     format: Annotated[str, Query(description=f"One of {', '.join(FORMATS)}.")] = "geojson",
