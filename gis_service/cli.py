@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from gis_service import db
 from gis_service.cli_reports import add_report_commands
+from gis_service.cli_transfer import add_transfer_commands
 from gis_service.cli_users import add_user_commands
 from gis_service.settings import Settings
 
@@ -74,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_user_commands(commands)
     add_report_commands(commands)
+    add_transfer_commands(commands, _progress)
     return parser
 
 

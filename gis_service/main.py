@@ -20,6 +20,7 @@ from gis_service.api.overload import add_overload_handling
 from gis_service.api.public_urls import TrustedHosts
 from gis_service.api.request_text import RefuseUnstorableText
 from gis_service.api.routers import (
+    import_page_routes,
     kpi_routes,
     ogc_routes,
     page_routes,
@@ -27,6 +28,7 @@ from gis_service.api.routers import (
     report_routes,
     service_routes,
     tile_routes,
+    transfer_routes,
     user_routes,
 )
 from gis_service.settings import Settings
@@ -72,6 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tile_routes,
         page_routes,
         report_routes,
+        transfer_routes,
+        import_page_routes,
     ):
         # 401 unless public_read or a live token: on the routers, never per handler (issue 8)
         app.include_router(routes.router, dependencies=READ_ACCESS)

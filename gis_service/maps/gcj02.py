@@ -1,7 +1,8 @@
-"""WGS84 → GCJ-02 ("Mars coordinates"), so our layers sit right on Gaode tiles.
+"""WGS84 ↔ GCJ-02 ("Mars coordinates"): our layers onto Gaode tiles, Gaode picks back to WGS84.
 
-The published transform (as in eviltransform); GCJ-02 has no official inverse, and we only ever
-shift our own WGS84 data onto GCJ-02 tiles, so only the forward direction is provided.
+The published forward transform (as in eviltransform). GCJ-02 has no official inverse: imports
+of points picked on Gaode invert it by fixed-point iteration, which converges to well under a
+millimetre in a few steps because the shift changes slowly with position.
 """
 
 from __future__ import annotations
@@ -48,3 +49,15 @@ def _lon_offset(x: float, y: float) -> float:
     ret += (20.0 * sin(x * pi) + 40.0 * sin(x / 3.0 * pi)) * 2.0 / 3.0
     ret += (150.0 * sin(x / 12.0 * pi) + 300.0 * sin(x / 30.0 * pi)) * 2.0 / 3.0
     return ret
+
+
+def gcj02_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
+    """Shift a GCJ-02 longitude/latitude back to WGS84 (iterated inverse of the forward shift)."""
+    wgs_lon, wgs_lat = lon, lat
+    for _ in range(10):
+        shifted_lon, shifted_lat = wgs84_to_gcj02(wgs_lon, wgs_lat)
+        d_lon, d_lat = shifted_lon - lon, shifted_lat - lat
+        wgs_lon, wgs_lat = wgs_lon - d_lon, wgs_lat - d_lat
+        if abs(d_lon) < 1e-10 and abs(d_lat) < 1e-10:
+            break
+    return wgs_lon, wgs_lat

@@ -1,0 +1,26 @@
+-- Staging table of a bulk import: rows as the file gave them, typed, not yet checked.
+CREATE TEMP TABLE import_staging (
+    row_number           integer NOT NULL,
+    code                 text,
+    name                 text,
+    category             text,
+    stage                text,
+    progress             integer,
+    start_date           date,
+    deadline             date,
+    completed_on         date,
+    community            text,
+    responsible_unit     text,
+    responsible_person   text,
+    buildings_total      bigint,
+    buildings_demolished bigint,
+    households           bigint,
+    floor_area_m2        numeric,
+    vacant_area_m2       numeric,
+    investment_wan       numeric,
+    committee_formed_on  date,
+    intended_tenant      text,
+    contact              text,
+    note                 text,
+    geom                 geometry
+) ON COMMIT DROP

@@ -1,0 +1,126 @@
+"""`gis-service import|export` on a database of their own (they commit): a killed import, and
+the issue's walkthrough (export the 台账, edit it, dry run, import, see the history and map)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from sqlalchemy import Engine
+
+from shapely.geometry import box
+
+from gis_service import db
+from gis_service.cli import main
+from gis_service.main import create_app
+from gis_service.settings import Settings
+from gis_service.transfer.ledger import header_of, sheet_fields
+from tests.api_helpers import counts
+from tests.conftest import migrated_database
+from tests.transfer_files import frame, rows, write_vector
+
+
+@pytest.fixture(scope="module")
+def io_database() -> Iterator[tuple[Settings, Engine]]:
+    """Settings and engine of a migrated database holding the sample data, for commands."""
+    settings = migrated_database("yatou_test_io").settings
+    engine = db.make_engine(settings)
+    yield settings, engine
+    engine.dispose()
+
+
+@pytest.fixture
+def url(io_database: tuple[Settings, Engine], monkeypatch: pytest.MonkeyPatch) -> str:
+    """The database's URL, set as DATABASE_URL for commands run in this process."""
+    monkeypatch.setenv("DATABASE_URL", str(io_database[0].database_url))
+    return str(io_database[0].database_url)
+
+
+def table_counts(engine: Engine) -> tuple[int, ...]:
+    """Row counts read in a transaction of their own."""
+    with db.transaction(engine) as session:
+        return counts(session)
+
+
+def test_a_killed_import_leaves_the_database_as_it_was(
+    io_database: tuple[Settings, Engine], tmp_path: Path, url: str
+) -> None:
+    corners = [(122.58 + 0.0015 * (i % 40), 37.25 + 0.0015 * (i // 40)) for i in range(120)]
+    cells = [box(x, y, x + 0.001, y + 0.001) for x, y in corners]
+    path = write_vector(tmp_path / "big.gpkg", frame(rows(120, "KILL"), cells, 4326), "GPKG")
+    before = table_counts(io_database[1])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gis_service.cli", "import", str(path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=os.environ | {"DATABASE_URL": url},
+    )  # fmt: skip
+    assert process.stderr is not None
+    line = process.stderr.readline()  # the first quarter's progress: a quarter is written
+    assert line.startswith("import: 30/120"), line + process.communicate()[1]
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    assert table_counts(io_database[1]) == before
+
+
+def test_done_when_export_edit_dry_run_import_history_and_map(
+    io_database: tuple[Settings, Engine],
+    tmp_path: Path,
+    url: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    settings, engine = io_database
+    ledger = tmp_path / "ledger.xlsx"
+    assert main(["export", "--format", "xlsx", "--out", str(ledger)]) == 0
+    book = load_workbook(ledger)
+    ws = book["闲置楼宇"]
+    header = [c.value for c in ws[1]]
+    col = {name: header.index(header_of(name)) + 1 for name in sheet_fields("idle_building")}
+    col["wkt"] = len(header)
+    edited = [ws.cell(r, 1).value for r in (2, 3, 4)]
+    ws.cell(2, col["note"]).value = "已与客商洽谈两次"
+    ws.cell(3, col["responsible_person"]).value = "王某"
+    ws.cell(4, col["intended_tenant"]).value = "文创园区"
+    new = [None] * len(header)
+    new[col["code"] - 1], new[col["name"] - 1], new[col["stage"] - 1] = (
+        "IB-NEW",
+        "新增闲置楼",
+        "闲置",
+    )
+    new[col["deadline"] - 1] = "9月底前"
+    new[col["floor_area_m2"] - 1], new[col["vacant_area_m2"] - 1] = 3000, 3000
+    new[col["wkt"] - 1] = box(122.62, 37.28, 122.621, 37.281).wkt
+    ws.append(new)
+    book.save(ledger)
+    before = table_counts(engine)
+    capsys.readouterr()
+
+    assert main(["import", str(ledger), "--dry-run", "--year", "2021"]) == 0
+    report = capsys.readouterr().out
+    assert "to create: 1  to update: 3" in report and "dry run: nothing written" in report
+    assert "note:" in report and "→" in report and "create IB-NEW" in report
+    assert table_counts(engine) == before
+
+    assert main(["import", str(ledger), "--year", "2021"]) == 0
+    assert "written in one transaction" in capsys.readouterr().out
+    assert main(["import", str(ledger), "--year", "2021"]) == 0
+    assert "to create: 0  to update: 0" in capsys.readouterr().out
+
+    app = create_app(settings)
+    with TestClient(app) as client:
+        for code in [*edited, "IB-NEW"]:
+            events = client.get(f"/api/parcels/{code}/history").json()["events"]
+            assert events[0]["actor"] == "import:ledger.xlsx", code
+        created = client.get("/api/parcels/IB-NEW").json()["properties"]
+        assert created["deadline"] == "2021-09-30"
+        page = client.get("/map")
+        assert page.status_code == 200 and "IB-NEW" in page.text
+        history = client.get("/parcels/IB-NEW/history")
+        assert "import:ledger.xlsx" in history.text
