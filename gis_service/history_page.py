@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
 from typing import Any, Final
 
-from jinja2 import Environment, PackageLoader, select_autoescape
-
 from gis_service.ogc.html import display, label
+from gis_service.people.shell import Shell, render_page
 
 ACTIONS_ZH: Final[dict[str, str]] = {"create": "新建", "update": "修改", "delete": "删除"}
 FACT_FIELDS: Final = ("category", "stage", "progress", "deadline", "completed_on", "community",
                       "responsible_unit", "responsible_person", "note")  # fmt: skip
 
 
-def render_history(code: str, events: list[dict[str, Any]], current: dict[str, Any] | None) -> str:
+def render_history(
+    code: str, events: list[dict[str, Any]], current: dict[str, Any] | None, shell: Shell
+) -> str:
     """The page: current facts (when the parcel lives) and every event, newest first."""
     state = current or {}
     name = state.get("name") or _created_value(events, "name") or code
     context = state or {"category": _created_value(events, "category")}
-    page = _environment().get_template("history.html")
-    return page.render(
+    return render_page(
+        "history.html",
+        shell,
+        as_of=None,
         code=code,
         name=name,
         deleted=current is None,
@@ -68,14 +70,3 @@ def _created_value(events: list[dict[str, Any]], field: str) -> Any:
         if event["action"] == "create" and event["field"] == field:
             return event["new_value"]
     return None
-
-
-@cache
-def _environment() -> Environment:
-    """Jinja2 for the pages; autoescape on, so stored text never becomes markup."""
-    return Environment(
-        loader=PackageLoader("gis_service", "templates/pages"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )

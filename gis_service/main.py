@@ -17,7 +17,7 @@ from gis_service import db
 from gis_service.deps import SessionDep
 from gis_service.error_handlers import add_fallback_handlers
 from gis_service.errors import ServiceError
-from gis_service.routers import kpis, ogc, pages, parcels, users
+from gis_service.routers import kpis, ogc, pages, parcels, signin, users
 from gis_service.settings import Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -46,11 +46,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     _add_error_handlers(app)
+    signin.add_signin_redirect(app)
     app.include_router(parcels.router)
     app.include_router(users.router)
     app.include_router(kpis.router)
     app.include_router(ogc.router)
     app.include_router(pages.router)
+    app.include_router(signin.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)

@@ -10,11 +10,11 @@ from fastapi.responses import FileResponse, HTMLResponse
 
 from gis_service import map_inputs
 from gis_service.api_responses import error_responses
-from gis_service.auth import ReaderDep
 from gis_service.deps import AsOfDep, SessionDep, SettingsDep
 from gis_service.errors import NotFound
 from gis_service.history_page import render_history
 from gis_service.maps.assets import link_assets
+from gis_service.people.shell import ShellDep, wrap_map_page
 from gis_service.repo import parcel_reads
 
 router = APIRouter(tags=["pages"])
@@ -34,7 +34,7 @@ def planner_map(
     session: SessionDep,
     settings: SettingsDep,
     as_of: AsOfDep,
-    _reader: ReaderDep,
+    shell: ShellDep,
     colour: Annotated[
         Literal["level", "stage"], Query(description="Colour parcels by risk level or by stage.")
     ] = "level",
@@ -48,7 +48,8 @@ def planner_map(
     m = map_inputs.planner_map(
         inputs, settings, colour=colour, history_url="/parcels/{code}/history"
     )
-    return HTMLResponse(link_assets(m).get_root().render())
+    page = link_assets(m).get_root().render()
+    return HTMLResponse(wrap_map_page(page, shell, as_of=as_of))
 
 
 @router.get(
@@ -57,13 +58,13 @@ def planner_map(
     summary="A parcel's facts and every recorded change (HTML)",
     responses=error_responses(401, 404),
 )
-def history_page(code: str, session: SessionDep, _reader: ReaderDep) -> HTMLResponse:
+def history_page(code: str, session: SessionDep, shell: ShellDep) -> HTMLResponse:
     """The history of one parcel as a page for people (JSON: /api/parcels/{code}/history)."""
     events = parcel_reads.select_history(session, code)
     if not events:
         raise NotFound(f"no parcel with code {code!r}", field="code")
     current = parcel_reads.select_parcel(session, code)
-    return HTMLResponse(render_history(code, events, current))
+    return HTMLResponse(render_history(code, events, current, shell))
 
 
 @router.get("/favicon.ico", include_in_schema=False)

@@ -89,3 +89,12 @@ def edit_refusal(role: str, category: str, fields: Iterable[str]) -> tuple[str, 
 def permissions(role: str) -> dict[str, bool]:
     """Every operation and whether the role may perform it (for clients that adapt their UI)."""
     return {operation.value: may(role, operation) for operation in Operation}
+
+
+# How the pages name each role (zh-CN UI).
+ROLE_LABELS_ZH: Final[dict[str, str]] = {
+    Role.VIEWER: "查看",
+    Role.PLANNER: "规划",
+    Role.INVESTMENT: "招商",
+    Role.ADMIN: "管理员",
+}
