@@ -101,3 +101,9 @@ class SignInRequired(ServiceError):
     def __init__(self, next_url: str) -> None:
         super().__init__("sign in to see this page", field=None)
         self.next_url = next_url
+
+
+class UnsupportedMediaType(ServiceError):
+    """An upload that is not of an accepted kind (a photo that is not a JPEG, PNG or WebP)."""
+
+    status, code = 415, "unsupported_media_type"

@@ -17,7 +17,7 @@ from gis_service import db
 from gis_service.deps import SessionDep
 from gis_service.error_handlers import add_fallback_handlers
 from gis_service.errors import ServiceError
-from gis_service.routers import kpis, ogc, pages, parcels, signin, users
+from gis_service.routers import idle, kpis, ogc, pages, parcels, photos, signin, users
 from gis_service.settings import Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -53,6 +53,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ogc.router)
     app.include_router(pages.router)
     app.include_router(signin.router)
+    app.include_router(idle.router)
+    app.include_router(photos.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)

@@ -21,7 +21,8 @@ from gis_service.auth import BearerDep, User, current_reader
 from gis_service.deps import SessionDep, SettingsDep
 from gis_service.errors import SignInRequired, Unauthorized
 from gis_service.people.signin import SignedIn
-from gis_service.rules.roles import ROLE_LABELS_ZH
+from gis_service.rules.roles import ROLE_LABELS_ZH, edit_refusal
+from gis_service.rules.stages import CATEGORIES
 
 # The top bar's pages, in order: (path, Chinese name).
 PAGES: Final[tuple[tuple[str, str], ...]] = (
@@ -34,6 +35,7 @@ PAGES: Final[tuple[tuple[str, str], ...]] = (
 ASSETS: Final = (
     '<link rel="stylesheet" href="/static/css/shell.css">',
     '<script src="/static/js/shell.js"></script>',
+    '<script src="/static/js/photos.js"></script>',
 )
 
 
@@ -56,8 +58,16 @@ class Shell:
             "user": self.user,
             "role_label": ROLE_LABELS_ZH.get(self.user.role, "") if self.user else "",
             "csrf_token": self.csrf_token,
+            "edit_categories": " ".join(editable_categories(self.user)),
             "login_url": "/login?next=" + quote(self.here, safe="/"),
         }
+
+
+def editable_categories(user: User | None) -> list[str]:
+    """The categories whose parcels this user may edit (the popups' edit links)."""
+    if user is None:
+        return []
+    return [c for c in CATEGORIES if edit_refusal(user.role, c, ()) is None]
 
 
 def page_shell(

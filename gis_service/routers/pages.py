@@ -15,7 +15,8 @@ from gis_service.errors import NotFound
 from gis_service.history_page import render_history
 from gis_service.maps.assets import link_assets
 from gis_service.people.shell import ShellDep, wrap_map_page
-from gis_service.repo import parcel_reads
+from gis_service.repo import parcel_reads, photos
+from gis_service.routers.photos import photo_json
 
 router = APIRouter(tags=["pages"])
 
@@ -64,7 +65,8 @@ def history_page(code: str, session: SessionDep, shell: ShellDep) -> HTMLRespons
     if not events:
         raise NotFound(f"no parcel with code {code!r}", field="code")
     current = parcel_reads.select_parcel(session, code)
-    return HTMLResponse(render_history(code, events, current, shell))
+    shown = [photo_json(row) for row in photos.list_photos(session, code)] if current else []
+    return HTMLResponse(render_history(code, events, current, shell, shown))
 
 
 @router.get("/favicon.ico", include_in_schema=False)

@@ -157,6 +157,16 @@
     return a;
   }
 
+  // An empty box the pages' photos.js fills (thumbnails, edit link); a plain file leaves it empty.
+  function photosBox(p) {
+    if (!p.code) return null;
+    var box = el('div', 'yp-photos');
+    box.setAttribute('data-code', p.code);
+    box.setAttribute('data-category', p.category || '');
+    global.document.dispatchEvent(new CustomEvent('yatou:popup', { detail: { box: box } }));
+    return box;
+  }
+
   function popupContent(state, p) {
     var box = el('div', 'yatou-popup');
     var head = append(el('div', 'yp-head'), [el('strong', 'yp-name', p.name), el('span', 'yp-code', p.code)]);
@@ -170,7 +180,7 @@
       factRow('社区', p.community)
     ]);
     var flags = append(el('div', 'yp-flags'), [badge, p.illustrative ? el('span', 'yp-illustrative', '示意数据') : null]);
-    return append(box, [head, flags, progressBar(p), facts, milestoneTable(p), lastChange(state, p), historyLink(state, p)]);
+    return append(box, [head, flags, progressBar(p), facts, milestoneTable(p), lastChange(state, p), historyLink(state, p), photosBox(p)]);
   }
 
   /* ---------- layers ---------- */
