@@ -278,13 +278,15 @@
       tr.appendChild(el('td', 'ye-mine', self.shown(f.name, mine[f.name])));
       tr.appendChild(el('td', 'ye-theirs', self.shown(f.name, theirs[f.name])));
       var pick = el('td');
-      [['mine', '我的'], ['theirs', '他人的']].forEach(function (o, i) {
+      // Default: keep what I typed, take theirs where I typed nothing new.
+      var iChanged = !same(mine[f.name], old[f.name]);
+      [['mine', '我的'], ['theirs', '他人的']].forEach(function (o) {
         var label = el('label');
         var radio = el('input');
         radio.type = 'radio';
         radio.name = 'keep-' + f.name;
         radio.value = o[0];
-        radio.checked = i === 0;
+        radio.checked = (o[0] === 'mine') === iChanged;
         label.appendChild(radio);
         label.appendChild(doc.createTextNode(o[1]));
         pick.appendChild(label);

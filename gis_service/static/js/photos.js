@@ -87,7 +87,7 @@
     this.message.textContent = '正在上传…';
     return global.yatou.fetch(listUrl(this.code), { method: 'POST', body: data }).then(function (r) {
       return r.json().then(function (body) {
-        if (!r.ok) { self.message.textContent = body.message || ('上传失败（' + r.status + '）'); return; }
+        if (!r.ok) { self.message.textContent = '上传失败：' + (body.message || r.status); return; }
         return self.load().then(function () { self.message.textContent = '已上传。'; });
       });
     });
