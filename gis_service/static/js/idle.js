@@ -130,7 +130,7 @@
       actions.appendChild(locate);
       var edit = el('button', 'ii-edit', editable.length ? '编辑' : '详情');
       edit.type = 'button';
-      edit.addEventListener('click', function () { editor.open(p.code); });
+      edit.addEventListener('click', function () { focus(p.code, false); editor.open(p.code); });
       actions.appendChild(edit);
       li.appendChild(actions);
       list.appendChild(li);
@@ -180,10 +180,11 @@
     if (!state.fitted && state.group.getLayers().length) { state.map.fitBounds(state.group.getBounds().pad(0.1)); state.fitted = true; }
   }
 
-  function focus(code) {
+  function focus(code, withPopup) {
     var layer = state.layers[code];
     if (!layer) return;
     state.map.fitBounds(layer.getBounds(), { maxZoom: 17 });
+    if (withPopup === false) return;
     layer.openPopup();
     doc.getElementById('idle-map').scrollIntoView({ block: 'nearest' });
   }
