@@ -281,3 +281,43 @@ def test_done_when_new_user_moves_shangcheng_on_a_phone(
     assert "已盘活" in popup.inner_text()
     page.screenshot(path=str(ARTIFACTS / "map_popup_phone.png"))
     assert_clean(rec, server)
+
+
+def test_no_form_for_a_key_project_and_writes_need_role_and_csrf(
+    browser: Browser, server: str
+) -> None:
+    page, rec = open_page(browser, DESK)
+    sign_in(page, server, "li")
+    response = page.goto(f"{server}/parcels/KP-01/edit")
+    assert response is not None and response.status == 403
+    assert page.locator("#editor").count() == 0 and "您无权编辑此地块" in page.content()
+    patch = """async ([code, withToken]) => {
+        const read = await fetch('/api/parcels/' + code);
+        const headers = {'Content-Type': 'application/json', 'If-Match': read.headers.get('ETag')};
+        const send = withToken ? yatou.fetch : fetch;
+        const body = JSON.stringify({properties: {note: 'from the browser'}});
+        const r = await send('/api/parcels/' + code, {method: 'PATCH', headers, body});
+        return [r.status, (await r.json()).field || null];
+    }"""
+    assert page.evaluate(patch, ["KP-01", True]) == [403, None]  # the role, not the token
+    assert page.evaluate(patch, ["IB-08", False]) == [403, "X-CSRF-Token"]
+    assert page.evaluate(patch, ["IB-08", True])[0] == 200
+    assert [e for e in rec.errors if "status of 403" not in e] == []
+
+
+def test_sign_in_is_throttled_in_the_browser(browser: Browser, server: str) -> None:
+    # Last in the module: it throttles the address 127.0.0.1 for the next ten minutes.
+    page, _ = open_page(browser, PHONE)
+    for _ in range(5):
+        page.goto(f"{server}/login")
+        page.fill("input[name=name]", "zhang")
+        page.fill("input[name=password]", "not the password")
+        page.click("form.ys-login button[type=submit]")
+        assert "名称或密码不正确" in page.locator(".ys-error").inner_text()
+    page.fill("input[name=name]", "zhang")
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_response(f"{server}/login") as answer:
+        page.click("form.ys-login button[type=submit]")
+    assert answer.value.status == 429 and int(answer.value.headers["retry-after"]) > 0
+    assert "登录失败次数过多" in page.locator(".ys-error").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "login_throttled_phone.png"))
