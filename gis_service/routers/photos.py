@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Path, Response, UploadFile
+from sqlalchemy.orm import Session
 
 from gis_service.api_responses import error_responses
 from gis_service.auth import EditorDep, ReaderDep
@@ -85,8 +86,7 @@ async def add_photo(
 )
 def get_photo(photo_id: PhotoPath, session: SessionDep, _reader: ReaderDep) -> Response:
     """The cleaned image in its own format."""
-    media_type, data = photos.photo_bytes(session, photo_id, thumbnail=False)
-    return Response(data, media_type=media_type, headers=CACHE)
+    return _image(session, photo_id, thumbnail=False)
 
 
 @router.get(
@@ -97,7 +97,12 @@ def get_photo(photo_id: PhotoPath, session: SessionDep, _reader: ReaderDep) -> R
 )
 def get_thumbnail(photo_id: PhotoPath, session: SessionDep, _reader: ReaderDep) -> Response:
     """The thumbnail made when the photo was stored."""
-    media_type, data = photos.photo_bytes(session, photo_id, thumbnail=True)
+    return _image(session, photo_id, thumbnail=True)
+
+
+def _image(session: Session, photo_id: int, *, thumbnail: bool) -> Response:
+    """A photo's (or its thumbnail's) bytes, cacheable: stored photos never change."""
+    media_type, data = photos.photo_bytes(session, photo_id, thumbnail=thumbnail)
     return Response(data, media_type=media_type, headers=CACHE)
 
 

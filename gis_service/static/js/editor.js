@@ -10,12 +10,7 @@
   'use strict';
   var doc = global.document;
 
-  function el(tag, className, text) {
-    var node = doc.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
+  var el = global.yatou.el;  // from shell.js
 
   function same(a, b) {
     if (a === undefined) a = null;
@@ -316,5 +311,4 @@
 
   global.yatou = global.yatou || {};
   global.yatou.Editor = Editor;
-  global.yatou.el = el;
 })(window);

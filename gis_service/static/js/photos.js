@@ -7,12 +7,7 @@
   'use strict';
   var doc = global.document;
 
-  function el(tag, className, text) {
-    var node = doc.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
+  var el = global.yatou.el;  // from shell.js
 
   function listUrl(code) { return '/api/parcels/' + encodeURIComponent(code) + '/photos'; }
 

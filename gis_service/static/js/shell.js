@@ -3,9 +3,17 @@
  *   yatou.csrfToken()        the token of this page's sign-in ('' when nobody is signed in)
  *   yatou.fetch(url, init)   window.fetch, same-origin cookies, X-CSRF-Token on unsafe methods
  *   yatou.user               {name, role} of the signed-in person, or null
+ *   yatou.el(tag, cls, text) a new element; its text set as textContent, never as HTML
  */
 (function (global) {
   'use strict';
+
+  function el(tag, className, text) {
+    var node = global.document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
 
   function csrfToken() {
     var meta = global.document.querySelector('meta[name="csrf-token"]');
@@ -30,7 +38,7 @@
     return global.fetch(url, options);
   }
 
-  var api = { csrfToken: csrfToken, fetch: yatouFetch, user: null };
+  var api = { csrfToken: csrfToken, fetch: yatouFetch, user: null, el: el };
   global.yatou = Object.assign(global.yatou || {}, api);
   global.document.addEventListener('DOMContentLoaded', function () { global.yatou.user = signedInUser(); });
 })(window);
