@@ -204,3 +204,13 @@ def test_closed_pages_send_people_to_sign_in_and_back(
     )
     assert back.headers["location"] == "/parcels/IB-01/history"
     assert closed_client.get("/parcels/IB-01/history").status_code == 200
+
+
+def test_the_bar_escapes_the_user_name_on_every_page(client: TestClient, session: Session) -> None:
+    name = "<img src=x onerror=alert(1)>{{ 7*7 }}"
+    add_person(session, name, "planner")
+    sign_in(client, name)
+    for path in ("/map?as_of=2021-06-30", "/parcels/IB-01/history", "/idle"):
+        page = client.get(path).text
+        assert "<img src=x" not in page, path
+        assert "&lt;img src=x onerror=alert(1)&gt;{{ 7*7 }}" in page, path  # never template source
