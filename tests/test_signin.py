@@ -214,3 +214,14 @@ def test_the_bar_escapes_the_user_name_on_every_page(client: TestClient, session
         page = client.get(path).text
         assert "<img src=x" not in page, path
         assert "&lt;img src=x onerror=alert(1)&gt;{{ 7*7 }}" in page, path  # never template source
+
+
+def test_sign_in_posted_from_another_site_is_refused(client: TestClient, session: Session) -> None:
+    add_person(session, "li", "investment")
+    form = {"name": "li", "password": PASSWORD}
+    elsewhere = client.post("/login", data=form, headers={"Origin": "https://evil.example"})
+    assert elsewhere.status_code == 403 and "set-cookie" not in elsewhere.headers
+    own = client.post(
+        "/login", data=form, headers={"Origin": "http://testserver"}, follow_redirects=False
+    )
+    assert own.status_code == 303

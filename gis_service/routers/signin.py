@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -49,6 +49,7 @@ def login(
     next: NextForm = "",
 ) -> Response:
     """Check the pair (throttled per name and address); 303 to `next` with the cookie set."""
+    _same_origin(request)
     address = request.client.host if request.client else "unknown"
     try:
         signed_in = signin.sign_in(
@@ -91,6 +92,13 @@ def logout(
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(signin.COOKIE, path="/", httponly=True, samesite="strict")
     return response
+
+
+def _same_origin(request: Request) -> None:
+    """Refuse a sign-in posted by another site's page (login CSRF): its Origin names it."""
+    origin = request.headers.get("origin")
+    if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
+        raise Forbidden("sign-in must come from this site's own page", field="Origin")
 
 
 def _login_form(*, next: str, name: str, error: str | None, status: int) -> HTMLResponse:
