@@ -91,3 +91,17 @@ def test_map_popups_offer_edit_links_by_role(client: TestClient, session: Sessio
     signed = client.get("/map", params={"as_of": "2021-06-30"}).text
     assert 'data-edit-categories="idle_building"' in signed
     assert '<span class="ys-role">招商</span>' in signed
+
+
+def test_planners_edit_any_category_with_its_own_stages(
+    client: TestClient, session: Session
+) -> None:
+    add_person(session, "zhang", "planner")
+    sign_in(client, "zhang")
+    page = client.get("/parcels/KP-01/edit")
+    assert page.status_code == 200
+    config = config_of(page.text, "editor-config")
+    assert config["code"] == "KP-01"
+    assert "responsible_unit" in config["editor"]["editable"]["key_project"]
+    stages = [s["value"] for s in config["editor"]["stages"]["key_project"]]
+    assert stages == list(STAGES["key_project"])

@@ -189,7 +189,7 @@ def closed_client(settings: Settings, session: Session) -> Iterator[TestClient]:
 def test_closed_pages_send_people_to_sign_in_and_back(
     closed_client: TestClient, session: Session
 ) -> None:
-    for page in ("/map?as_of=2021-06-30", "/parcels/IB-01/history"):
+    for page in ("/map?as_of=2021-06-30", "/parcels/IB-01/history", "/idle", "/parcels/IB-01/edit"):
         response = closed_client.get(page, follow_redirects=False)
         assert response.status_code == 303
         assert response.headers["location"].startswith("/login?next=/")
