@@ -38,6 +38,7 @@
     var self = this;
     this.code = code;
     this.root.hidden = false;
+    doc.body.classList.add('ye-open');
     this.root.textContent = '';
     this.root.appendChild(el('p', 'ye-status', '正在读取…'));
     return global.yatou.fetch('/api/parcels/' + encodeURIComponent(code)).then(function (r) {
@@ -53,6 +54,7 @@
   Editor.prototype.close = function () {
     this.root.hidden = true;
     this.root.textContent = '';
+    doc.body.classList.remove('ye-open');
     if (this.options.onClose) this.options.onClose();
   };
 

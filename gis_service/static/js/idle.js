@@ -17,8 +17,18 @@
   var state = { parcels: [], layers: {}, map: null };
   var editable = config.editor.editable[config.category] || [];
   var editor = new global.yatou.Editor(doc.getElementById('idle-editor'), config, {
-    onSaved: function () { refresh(); }
+    onSaved: function () { refresh(); },
+    onClose: function () { resized(); }
   });
+
+  // The editor panel narrows the page on a desk; Leaflet must measure its box again.
+  function resized() { global.setTimeout(function () { if (state.map) state.map.invalidateSize(); }, 0); }
+
+  function openEditor(code) {
+    focus(code, false);
+    editor.open(code);
+    resized();
+  }
 
   function area(v) { return v === null || v === undefined ? '—' : Number(v).toLocaleString('zh-CN') + '㎡'; }
 
@@ -130,7 +140,7 @@
       actions.appendChild(locate);
       var edit = el('button', 'ii-edit', editable.length ? '编辑' : '详情');
       edit.type = 'button';
-      edit.addEventListener('click', function () { focus(p.code, false); editor.open(p.code); });
+      edit.addEventListener('click', function () { openEditor(p.code); });
       actions.appendChild(edit);
       li.appendChild(actions);
       list.appendChild(li);
@@ -156,7 +166,7 @@
     box.appendChild(el('div', null, '意向租户：' + (p.intended_tenant || '—')));
     var open = el('button', 'ip-edit', editable.length ? '编辑' : '详情');
     open.type = 'button';
-    open.addEventListener('click', function () { editor.open(p.code); });
+    open.addEventListener('click', function () { openEditor(p.code); });
     box.appendChild(open);
     var photos = el('div', 'yp-photos');
     photos.setAttribute('data-code', p.code);
@@ -282,7 +292,7 @@
     renderList();
     renderBoard();
     var wanted = new URLSearchParams(global.location.search).get('edit');
-    if (wanted) editor.open(wanted);
+    if (wanted) openEditor(wanted);
     doc.body.setAttribute('data-ready', '1');
   });
 })(window);
