@@ -127,3 +127,14 @@ def test_a_photo_does_not_stop_back_dated_edits(client: TestClient, session: Ses
         headers=bearer(token) | {"If-Match": etag},
     )
     assert response.status_code == 200, response.text
+
+
+def test_a_sideways_phone_photo_is_stored_upright() -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was turned; rotate 90° clockwise to view
+    out = BytesIO()
+    Image.new("RGB", (40, 20), "#39c").save(out, "JPEG", exif=exif.tobytes())
+    stored = prepare_photo(out.getvalue(), max_bytes=MB)
+    assert (stored.width, stored.height) == (20, 40)
+    image = Image.open(BytesIO(stored.image))
+    assert image.size == (20, 40) and 0x0112 not in image.getexif()
