@@ -17,7 +17,16 @@ from gis_service import db
 from gis_service.deps import SessionDep
 from gis_service.error_handlers import add_fallback_handlers
 from gis_service.errors import ServiceError
-from gis_service.routers import idle, kpis, ogc, pages, parcels, photos, signin, users
+from gis_service.routers import (
+    idle_routes,
+    kpis,
+    ogc,
+    pages,
+    parcels,
+    photo_routes,
+    signin_routes,
+    users,
+)
 from gis_service.settings import Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -46,15 +55,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     _add_error_handlers(app)
-    signin.add_signin_redirect(app)
+    signin_routes.add_signin_redirect(app)
     app.include_router(parcels.router)
     app.include_router(users.router)
     app.include_router(kpis.router)
     app.include_router(ogc.router)
     app.include_router(pages.router)
-    app.include_router(signin.router)
-    app.include_router(idle.router)
-    app.include_router(photos.router)
+    app.include_router(signin_routes.router)
+    app.include_router(idle_routes.router)
+    app.include_router(photo_routes.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)

@@ -16,7 +16,7 @@ from gis_service.history_page import render_history
 from gis_service.maps.assets import link_assets
 from gis_service.people.shell import ShellDep, wrap_map_page
 from gis_service.repo import parcel_reads, photos
-from gis_service.routers.photos import photo_json
+from gis_service.routers.photo_routes import photo_json
 
 router = APIRouter(tags=["pages"])
 
