@@ -6,7 +6,8 @@ import argparse
 import getpass
 from typing import Any
 
-from gis_service import auth, db
+from gis_service import db
+from gis_service.api import auth
 from gis_service.people import signin
 from gis_service.repo import users
 from gis_service.rules.roles import ROLES

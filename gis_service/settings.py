@@ -99,9 +99,6 @@ class Settings(BaseSettings):
     maps_dir: Path = Field(
         default=PROJECT_ROOT / "maps", description="Where `gis-service render` writes maps."
     )
-    screen_refresh_seconds: int = Field(
-        default=300, description="How often the leadership screen reloads its data."
-    )
 
     session_hours: int = Field(
         default=12, gt=0, description="How long a sign-in lasts before the person signs in again."
@@ -148,6 +145,6 @@ class Settings(BaseSettings):
             yellow_lag=self.level_yellow_lag,
         )
 
-    def today_or(self, fallback: date) -> date:
-        """The pinned `today` setting, or the fallback (the real date)."""
-        return self.today or fallback
+    def today_date(self) -> date:
+        """Today for the service: the pinned `today` setting, or the real date."""
+        return self.today or date.today()

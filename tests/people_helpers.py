@@ -7,7 +7,7 @@ import re
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from gis_service import auth
+from gis_service.api import auth
 from gis_service.people import signin
 
 PASSWORD = "correct horse 1"

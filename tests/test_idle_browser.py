@@ -11,13 +11,13 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from gis_service import auth, db
+from gis_service import db
+from gis_service.api import auth
 from gis_service.cli import main
-from gis_service.loader import load_folder
 from gis_service.people import signin
 from gis_service.settings import Settings
-from tests.browser import ARTIFACTS, Recorder, chromium
-from tests.conftest import SAMPLE_DIR, SAMPLE_LOADED_ON, fresh_database, running_server
+from tests.browser import ARTIFACTS, Recorder
+from tests.conftest import migrated_database, running_server
 from tests.photo_helpers import phone_jpeg
 
 pytestmark = pytest.mark.browser
@@ -32,12 +32,9 @@ EXPECTED_HTTP = ("status of 412", "status of 415")
 @pytest.fixture(scope="module")
 def idle_settings() -> Settings:
     """A database of its own (these tests write through a real server), with people in it."""
-    url = fresh_database("yatou_test_idle_browser")
-    settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+    settings = migrated_database("yatou_test_idle_browser").settings
     engine = db.make_engine(settings)
-    db.upgrade(engine, settings)
     with db.transaction(engine) as session:
-        load_folder(session, SAMPLE_DIR, today=SAMPLE_LOADED_ON)
         for name, role in (("li", "investment"), ("wang", "investment"), ("zhang", "planner")):
             auth.create_user(session, name=name, role=role)
             signin.set_password(session, name=name, password=PASSWORD)
@@ -50,13 +47,6 @@ def server(idle_settings: Settings) -> Iterator[str]:
     """Base URL of a real server of that database."""
     with running_server(idle_settings) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """One headless Chromium for the module."""
-    with chromium() as b:
-        yield b
 
 
 def open_page(browser: Browser, viewport: dict[str, int]) -> tuple[Page, Recorder]:

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from gis_service.idle.form import FORM_FIELDS, editable_fields
-from gis_service.rules.roles import INVESTMENT_FIELDS
+from gis_service.parcels.fields import INVESTMENT_FIELDS
 from gis_service.rules.stages import STAGES
 from tests.people_helpers import add_person, sign_in
 
@@ -35,7 +35,12 @@ def test_editable_fields_follow_the_role_table() -> None:
         "note",
     } <= set(investment["idle_building"])
     assert investment["key_project"] == [] and investment["demolition_area"] == []
-    assert editable_fields("planner")["key_project"] == list(FORM_FIELDS)
+    planner = editable_fields("planner")
+    assert (
+        "investment_wan" in planner["key_project"]
+        and "vacant_area_m2" not in planner["key_project"]
+    )
+    assert set(planner["idle_building"]) < set(FORM_FIELDS)
     assert editable_fields("viewer")["idle_building"] == []
     assert editable_fields(None)["idle_building"] == []
 

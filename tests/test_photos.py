@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy.orm import Session
 
-from gis_service.deps import get_session
-from gis_service.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
+from gis_service.api.deps import get_session
+from gis_service.api.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from gis_service.main import create_app
 from gis_service.photos.images import capture_time, prepare_photo
 from gis_service.settings import Settings

@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from gis_service.deps import get_session
-from gis_service.errors import InvalidInput
+from gis_service.api.deps import get_session
+from gis_service.api.errors import InvalidInput
 from gis_service.main import create_app
 from gis_service.people import signin
 from gis_service.people.passwords import hash_password, verify_password

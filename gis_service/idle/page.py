@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from gis_service.idle.form import editor_config
 from gis_service.idle.pipeline import revitalisation
-from gis_service.map_inputs import base_layers
+from gis_service.maps.map_data import base_layers
 from gis_service.maps.safe_json import script_json
 from gis_service.maps.styling import level_classes, stage_colour
-from gis_service.plan_kpis import kpis_as_of
+from gis_service.parcels.plan_status import kpis_as_of
 from gis_service.rules.stages import CATEGORY_LABELS_ZH, STAGES
 from gis_service.settings import Settings
 

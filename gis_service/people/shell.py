@@ -17,9 +17,10 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from gis_service.auth import BearerDep, User, current_reader
-from gis_service.deps import SessionDep, SettingsDep
-from gis_service.errors import SignInRequired, Unauthorized
+from gis_service.api.auth import BearerDep, User, current_reader
+from gis_service.api.deps import SessionDep, SettingsDep
+from gis_service.api.errors import SignInRequired, Unauthorized
+from gis_service.parcels.fields import INVESTMENT_FIELDS
 from gis_service.people.signin import SignedIn
 from gis_service.rules.roles import ROLE_LABELS_ZH, edit_refusal
 from gis_service.rules.stages import CATEGORIES
@@ -67,7 +68,11 @@ def editable_categories(user: User | None) -> list[str]:
     """The categories whose parcels this user may edit (the popups' edit links)."""
     if user is None:
         return []
-    return [c for c in CATEGORIES if edit_refusal(user.role, c, ()) is None]
+    return [
+        c
+        for c in CATEGORIES
+        if edit_refusal(user.role, c, (), investment_fields=INVESTMENT_FIELDS) is None
+    ]
 
 
 def page_shell(

@@ -15,7 +15,7 @@ from typing import Final
 
 from sqlalchemy.orm import Session
 
-from gis_service.errors import InvalidInput, TooManyRequests, Unauthorized
+from gis_service.api.errors import InvalidInput, TooManyRequests, Unauthorized
 from gis_service.people.passwords import hash_password, password_problem, verify_password
 from gis_service.people.throttle import retry_after
 from gis_service.repo import people

@@ -11,7 +11,7 @@ from typing import Final
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from gis_service.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
+from gis_service.api.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 
 MEDIA_TYPES: Final[dict[str, str]] = {
     "JPEG": "image/jpeg",

@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from gis_service.auth import User
-from gis_service.edits import today
-from gis_service.errors import Forbidden
+from gis_service.api.auth import User
+from gis_service.api.errors import Forbidden
+from gis_service.parcels.fields import INVESTMENT_FIELDS
 from gis_service.photos.images import prepare_photo
 from gis_service.repo import photos
 from gis_service.rules.roles import edit_refusal
@@ -34,7 +34,7 @@ def attach_photo(
         photo=photo,
         file_name=name,
         actor=user.name,
-        effective_date=today(settings),
+        effective_date=settings.today_date(),
     )
 
 
@@ -43,7 +43,11 @@ def detach_photo(session: Session, *, photo_id: int, user: User, settings: Setti
     parcel = photos.photo_parcel(session, photo_id)
     _check(parcel, user)
     photos.remove_photo(
-        session, photo_id=photo_id, parcel=parcel, actor=user.name, effective_date=today(settings)
+        session,
+        photo_id=photo_id,
+        parcel=parcel,
+        actor=user.name,
+        effective_date=settings.today_date(),
     )
 
 
@@ -56,6 +60,8 @@ def _editable_parcel(session: Session, code: str, user: User) -> dict[str, Any]:
 
 def _check(parcel: dict[str, Any], user: User) -> None:
     """403 unless the user's role may edit parcels of this category."""
-    refusal = edit_refusal(user.role, str(parcel["category"]), ())
+    refusal = edit_refusal(
+        user.role, str(parcel["category"]), (), investment_fields=INVESTMENT_FIELDS
+    )
     if refusal is not None:
         raise Forbidden(refusal[0], field=refusal[1])

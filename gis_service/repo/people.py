@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from gis_service.errors import NotFound
+from gis_service.api.errors import NotFound
 
 
 def set_password_hash(session: Session, *, name: str, password_hash: str) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from gis_service.errors import NotFound
+from gis_service.api.errors import NotFound
 from gis_service.photos.images import StoredPhoto
 
 _META = "p.id, p.media_type, p.width, p.height, p.file_name, p.taken_at, p.added_by, p.added_at"

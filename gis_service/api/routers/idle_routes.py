@@ -7,15 +7,15 @@ from typing import Any
 from fastapi import APIRouter, Path
 from fastapi.responses import HTMLResponse
 
-from gis_service.api_responses import error_responses
-from gis_service.auth import ReaderDep
-from gis_service.deps import AsOfDep, SessionDep, SettingsDep
-from gis_service.edits import today
-from gis_service.errors import NotFound, SignInRequired
+from gis_service.api.auth import ReaderDep
+from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
+from gis_service.api.error_responses import error_responses
+from gis_service.api.errors import NotFound, SignInRequired
 from gis_service.idle.page import as_script, editor_page_config, idle_page_config
 from gis_service.idle.pipeline import revitalisation
+from gis_service.parcels.fields import INVESTMENT_FIELDS
+from gis_service.parcels.plan_status import kpis_as_of
 from gis_service.people.shell import ShellDep, render_page
-from gis_service.plan_kpis import kpis_as_of
 from gis_service.repo import parcel_reads
 from gis_service.rules.roles import edit_refusal
 
@@ -33,7 +33,9 @@ def idle_page(
 ) -> HTMLResponse:
     """The investment team's workspace; works at phone width."""
     role = shell.user.role if shell.user else None
-    config = idle_page_config(session, role, as_of=as_of, today=today(settings), settings=settings)
+    config = idle_page_config(
+        session, role, as_of=as_of, today=settings.today_date(), settings=settings
+    )
     return HTMLResponse(render_page("idle.html", shell, as_of=as_of, config=as_script(config)))
 
 
@@ -69,8 +71,10 @@ def edit_page(
     row = parcel_reads.select_parcel(session, code)
     if row is None:
         raise NotFound(f"no parcel with code {code!r}", field="code")
-    refusal = edit_refusal(shell.user.role, row["category"], ())
-    day = today(settings)
+    refusal = edit_refusal(
+        shell.user.role, row["category"], (), investment_fields=INVESTMENT_FIELDS
+    )
+    day = settings.today_date()
     config = editor_page_config(shell.user.role, as_of=day, today=day, settings=settings)
     page = render_page(
         "edit.html",

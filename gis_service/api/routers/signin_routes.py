@@ -9,8 +9,8 @@ from urllib.parse import quote, urlsplit
 from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from gis_service.deps import SessionDep, SettingsDep
-from gis_service.errors import Forbidden, ServiceError, SignInRequired, TooManyRequests
+from gis_service.api.deps import SessionDep, SettingsDep
+from gis_service.api.errors import Forbidden, ServiceError, SignInRequired, TooManyRequests
 from gis_service.people import signin
 from gis_service.people.shell import Shell, render_page
 from gis_service.rules.roles import Role

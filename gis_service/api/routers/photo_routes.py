@@ -8,10 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Path, Response, UploadFile
 from sqlalchemy.orm import Session
 
-from gis_service.api_responses import error_responses
-from gis_service.auth import EditorDep, ReaderDep
-from gis_service.deps import SessionDep, SettingsDep
-from gis_service.errors import PayloadTooLarge
+from gis_service.api.auth import EditorDep, ReaderDep
+from gis_service.api.deps import SessionDep, SettingsDep
+from gis_service.api.error_responses import error_responses
+from gis_service.api.errors import PayloadTooLarge
 from gis_service.photos.service import attach_photo, detach_photo
 from gis_service.repo import photos
 
