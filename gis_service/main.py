@@ -10,11 +10,13 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import text
 
 from gis_service import db
-from gis_service.api.deps import SessionDep
+from gis_service.api import openapi_fixes
+from gis_service.api.auth import READ_ACCESS
 from gis_service.api.error_handlers import add_error_handlers
+from gis_service.api.public_urls import TrustedHosts
+from gis_service.api.request_text import RefuseUnstorableText
 from gis_service.api.routers import (
     idle_routes,
     kpi_routes,
@@ -22,6 +24,7 @@ from gis_service.api.routers import (
     page_routes,
     parcel_routes,
     photo_routes,
+    service_routes,
     signin_routes,
     user_routes,
 )
@@ -52,16 +55,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    openapi_fixes.install(app)
     add_error_handlers(app)
+    app.add_middleware(RefuseUnstorableText)
+    app.add_middleware(TrustedHosts, allowed=settings.allowed_hosts)  # outermost: runs first
+    app.include_router(service_routes.router)  # health checks and the icon: open to all
     signin_routes.add_signin_redirect(app)
-    app.include_router(parcel_routes.router)
-    app.include_router(user_routes.router)
-    app.include_router(kpi_routes.router)
-    app.include_router(ogc_routes.router)
-    app.include_router(page_routes.router)
-    app.include_router(signin_routes.router)
-    app.include_router(idle_routes.router)
-    app.include_router(photo_routes.router)
+    app.include_router(signin_routes.router)  # the sign-in page is open to all
+    routes_read = (parcel_routes, user_routes, kpi_routes, ogc_routes, page_routes, idle_routes)
+    for routes in (*routes_read, photo_routes):
+        # 401 unless public_read or a live token: on the routers, never per handler (issue 8)
+        app.include_router(routes.router, dependencies=READ_ACCESS)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)
@@ -75,11 +79,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             swagger_favicon_url="/favicon.ico",
             oauth2_redirect_url=f"/static/vendor/{SWAGGER_UI}/oauth2-redirect.html",
         )
-
-    @app.get("/healthz", tags=["service"], summary="Liveness and database check")
-    def healthz(session: SessionDep) -> dict[str, str]:
-        """Answer ok when the database answers, with the PostGIS version."""
-        version = session.execute(text("SELECT postgis_lib_version()")).scalar_one()
-        return {"status": "ok", "postgis": str(version)}
 
     return app

@@ -71,12 +71,11 @@ def user_of_token(session: Session, token: str) -> User | None:
 SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def _caller(
-    request: Request, session: Session, credentials: HTTPAuthorizationCredentials | None
-) -> User | None:
+def current_caller(request: Request, session: SessionDep, credentials: BearerDep) -> User | None:
     """The user of the request's bearer token, else of its sign-in cookie; None without either.
 
     401 for a bad token; 403 for a cookie-authenticated write without the right CSRF token.
+    A dependency, so FastAPI runs it once per request however many checks use it.
     """
     if credentials is None:
         return _signed_in_caller(request, session)
@@ -104,19 +103,18 @@ def _signed_in_caller(request: Request, session: Session) -> User | None:
     return User(name=signed_in.name, role=signed_in.role)
 
 
-def current_reader(
-    request: Request, session: SessionDep, settings: SettingsDep, credentials: BearerDep
-) -> User | None:
+CallerDep = Annotated[User | None, Depends(current_caller)]
+
+
+def current_reader(settings: SettingsDep, user: CallerDep) -> User | None:
     """The caller of a read: anyone when reads are public, else a user with a live token."""
-    user = _caller(request, session, credentials)
     if user is None and not settings.public_read:
         raise Unauthorized("reads need a token on this service", field="Authorization")
     return user
 
 
-def current_writer(request: Request, session: SessionDep, credentials: BearerDep) -> User:
+def current_writer(user: CallerDep) -> User:
     """The caller of a write: always a user with a live token or sign-in (401 otherwise)."""
-    user = _caller(request, session, credentials)
     if user is None:
         raise Unauthorized("writes need `Authorization: Bearer <token>`", field="Authorization")
     return user
@@ -132,7 +130,8 @@ def allowed_to(operation: Operation) -> Callable[[User], User]:
     return dependency
 
 
-ReaderDep = Annotated[User | None, Depends(current_reader)]
+# Read access is checked on the routers (`main.create_app`), never per handler (issue 8).
+READ_ACCESS: Final = [Depends(current_reader)]
 WriterDep = Annotated[User, Depends(current_writer)]
 AdminDep = Annotated[User, Depends(allowed_to(Operation.MANAGE_USERS))]
 CreatorDep = Annotated[User, Depends(allowed_to(Operation.CREATE))]

@@ -78,6 +78,12 @@ class PayloadTooLarge(ServiceError):
     status, code = 413, "payload_too_large"
 
 
+class UnsupportedMediaType(ServiceError):
+    """The body is not declared as one of the JSON media types the service reads."""
+
+    status, code = 415, "unsupported_media_type"
+
+
 class MalformedBody(ServiceError):
     """The body is not JSON at all (bad syntax, bad UTF-8, NaN or Infinity)."""
 
@@ -102,9 +108,3 @@ class SignInRequired(ServiceError):
     def __init__(self, next_url: str) -> None:
         super().__init__("sign in to see this page", field=None)
         self.next_url = next_url
-
-
-class UnsupportedMediaType(ServiceError):
-    """An upload that is not of an accepted kind (a photo that is not a JPEG, PNG or WebP)."""
-
-    status, code = 415, "unsupported_media_type"

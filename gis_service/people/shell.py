@@ -17,9 +17,9 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from gis_service.api.auth import BearerDep, User, current_reader
-from gis_service.api.deps import SessionDep, SettingsDep
-from gis_service.api.errors import SignInRequired, Unauthorized
+from gis_service.api.auth import CallerDep, User
+from gis_service.api.deps import SettingsDep
+from gis_service.api.errors import SignInRequired
 from gis_service.parcels.fields import INVESTMENT_FIELDS
 from gis_service.people.signin import SignedIn
 from gis_service.rules.roles import ROLE_LABELS_ZH, edit_refusal
@@ -75,15 +75,11 @@ def editable_categories(user: User | None) -> list[str]:
     ]
 
 
-def page_shell(
-    request: Request, session: SessionDep, settings: SettingsDep, credentials: BearerDep
-) -> Shell:
+def page_shell(request: Request, settings: SettingsDep, user: CallerDep) -> Shell:
     """Dependency of every page: the viewer, or a redirect to sign-in when reads are closed."""
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    try:
-        user = current_reader(request, session, settings, credentials)
-    except Unauthorized:
-        raise SignInRequired(here) from None
+    if user is None and not settings.public_read:
+        raise SignInRequired(here)
     signed_in: SignedIn | None = getattr(request.state, "signed_in", None)
     csrf = signed_in.csrf_token if signed_in is not None and user is not None else None
     return Shell(user=user, csrf_token=csrf, here=here)

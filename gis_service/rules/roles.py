@@ -80,6 +80,17 @@ def permissions(role: str) -> dict[str, bool]:
     return {operation.value: may(role, operation) for operation in Operation}
 
 
+def last_admin_refusal(name: str, *, live_admins: Iterable[str]) -> str | None:
+    """Why revoking (or demoting) this user would leave no live admin; None when it would not.
+
+    There is no role change today; one added later must ask this too.
+    """
+    admins = set(live_admins)
+    if admins == {name}:
+        return f"{name} is the last active admin; add another admin before revoking it"
+    return None
+
+
 # How the pages name each role (zh-CN UI).
 ROLE_LABELS_ZH: Final[dict[str, str]] = {
     Role.VIEWER: "查看",

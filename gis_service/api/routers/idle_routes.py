@@ -7,7 +7,6 @@ from typing import Any
 from fastapi import APIRouter, Path
 from fastapi.responses import HTMLResponse
 
-from gis_service.api.auth import ReaderDep
 from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
 from gis_service.api.errors import NotFound, SignInRequired
@@ -46,7 +45,7 @@ def idle_page(
     responses=error_responses(401, 422),
 )
 def revitalisation_headline(
-    session: SessionDep, settings: SettingsDep, as_of: AsOfDep, _reader: ReaderDep
+    session: SessionDep, settings: SettingsDep, as_of: AsOfDep
 ) -> dict[str, Any]:
     """The pipeline's headline, from the same KPIs as /api/kpis (T9, T9d)."""
     kpis = kpis_as_of(session, as_of, thresholds=settings.thresholds)

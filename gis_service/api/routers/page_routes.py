@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import HTMLResponse
 
 from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
@@ -14,14 +13,13 @@ from gis_service.api.errors import NotFound
 from gis_service.api.routers.photo_routes import photo_json
 from gis_service.maps import map_data
 from gis_service.maps.assets import link_assets
+from gis_service.maps.page import page_html
 from gis_service.maps.parcel_page import render_history
 from gis_service.people.shell import ShellDep, wrap_map_page
 from gis_service.repo import parcel_reads, photos
 from gis_service.rules.stages import Category
 
 router = APIRouter(tags=["pages"])
-
-FAVICON = Path(__file__).resolve().parents[2] / "static" / "favicon.svg"
 
 
 @router.get(
@@ -44,7 +42,7 @@ def planner_map(
     """The interactive map of the parcels as of a date, every asset served by this service."""
     inputs = map_data.gather(session, settings, as_of=as_of, category=category, community=community)
     m = map_data.planner_map(inputs, settings, colour=colour, history_url="/parcels/{code}/history")
-    page = link_assets(m).get_root().render()
+    page = page_html(link_assets(m))
     return HTMLResponse(wrap_map_page(page, shell, as_of=as_of))
 
 
@@ -62,9 +60,3 @@ def history_page(code: str, session: SessionDep, shell: ShellDep) -> HTMLRespons
     current = parcel_reads.select_parcel(session, code)
     shown = [photo_json(row) for row in photos.list_photos(session, code)] if current else []
     return HTMLResponse(render_history(code, events, current, shell, shown))
-
-
-@router.get("/favicon.ico", include_in_schema=False)
-def favicon() -> FileResponse:
-    """The service's icon (browsers ask for it on every page)."""
-    return FileResponse(FAVICON, media_type="image/svg+xml")

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Path, Response, UploadFile
 from sqlalchemy.orm import Session
 
-from gis_service.api.auth import EditorDep, ReaderDep
+from gis_service.api.auth import EditorDep
 from gis_service.api.deps import SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
 from gis_service.api.errors import PayloadTooLarge
@@ -45,7 +45,7 @@ def photo_json(row: dict[str, Any]) -> dict[str, Any]:
     summary="A parcel's site photos (metadata and URLs)",
     responses=error_responses(401, 404, 422),
 )
-def list_photos(code: CodePath, session: SessionDep, _reader: ReaderDep) -> dict[str, Any]:
+def list_photos(code: CodePath, session: SessionDep) -> dict[str, Any]:
     """The live photos of a parcel, oldest first."""
     photos.live_parcel(session, code)
     return {"code": code, "photos": [photo_json(row) for row in photos.list_photos(session, code)]}
@@ -84,7 +84,7 @@ async def add_photo(
     summary="A site photo as stored",
     responses=error_responses(401, 404, 422),
 )
-def get_photo(photo_id: PhotoPath, session: SessionDep, _reader: ReaderDep) -> Response:
+def get_photo(photo_id: PhotoPath, session: SessionDep) -> Response:
     """The cleaned image in its own format."""
     return _image(session, photo_id, thumbnail=False)
 
@@ -95,7 +95,7 @@ def get_photo(photo_id: PhotoPath, session: SessionDep, _reader: ReaderDep) -> R
     summary="A site photo's thumbnail (JPEG, at most 320×320)",
     responses=error_responses(401, 404, 422),
 )
-def get_thumbnail(photo_id: PhotoPath, session: SessionDep, _reader: ReaderDep) -> Response:
+def get_thumbnail(photo_id: PhotoPath, session: SessionDep) -> Response:
     """The thumbnail made when the photo was stored."""
     return _image(session, photo_id, thumbnail=True)
 

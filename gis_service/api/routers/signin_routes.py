@@ -7,10 +7,16 @@ from typing import Annotated
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, FastAPI, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from gis_service.api.deps import SessionDep, SettingsDep
-from gis_service.api.errors import Forbidden, ServiceError, SignInRequired, TooManyRequests
+from gis_service.api.errors import (
+    Forbidden,
+    ServiceError,
+    SignInRequired,
+    TooManyRequests,
+    Unauthorized,
+)
 from gis_service.people import signin
 from gis_service.people.shell import Shell, render_page
 from gis_service.rules.roles import Role
@@ -113,4 +119,18 @@ def add_signin_redirect(app: FastAPI) -> None:
 
     @app.exception_handler(SignInRequired)
     async def to_login(_: Request, error: SignInRequired) -> RedirectResponse:
-        return RedirectResponse("/login?next=" + quote(error.next_url, safe="/"), status_code=303)
+        return _to_login(error.next_url)
+
+    @app.exception_handler(Unauthorized)
+    async def unauthorized(request: Request, error: Unauthorized) -> Response:
+        # Read access is checked on the routers; an HTML page's 401 becomes the sign-in page.
+        route = request.scope.get("route")
+        if getattr(route, "response_class", None) is HTMLResponse and request.method == "GET":
+            query = f"?{request.url.query}" if request.url.query else ""
+            return _to_login(request.url.path + query)
+        return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
+
+
+def _to_login(next_url: str) -> RedirectResponse:
+    """303 to the sign-in page, which comes back to `next_url`."""
+    return RedirectResponse("/login?next=" + quote(next_url, safe="/"), status_code=303)
