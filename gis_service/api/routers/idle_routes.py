@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
 from gis_service.api.errors import NotFound, SignInRequired
-from gis_service.idle.page import as_script, editor_page_config, idle_page_config
+from gis_service.idle.idle_page import as_script, editor_page_config, idle_page_config
 from gis_service.idle.pipeline import revitalisation
 from gis_service.parcels.fields import INVESTMENT_FIELDS
 from gis_service.parcels.plan_status import kpis_as_of
