@@ -1,15 +1,20 @@
-"""`gis-service user add|list|revoke`: API users and their tokens."""
+"""`gis-service user add|passwd|list|revoke`: users, their tokens and sign-in passwords."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 from typing import Any
 
 from gis_service import db
 from gis_service.api import auth
+from gis_service.people import signin
 from gis_service.repo import users
 from gis_service.rules.roles import ROLES
 from gis_service.settings import Settings
+
+# `--password` given without a value: ask at the terminal rather than take it from argv.
+PROMPT = "\0prompt"
 
 
 def _engine(settings: Settings) -> Any:
@@ -23,12 +28,22 @@ def _engine(settings: Settings) -> Any:
 
 def add_user_commands(commands: Any) -> None:
     """Add the `user` command and its sub-commands to the CLI's sub-parsers."""
-    user = commands.add_parser("user", help="API users and tokens: add|list|revoke")
+    user = commands.add_parser("user", help="users, tokens and passwords: add|passwd|list|revoke")
     actions = user.add_subparsers(required=True, metavar="ACTION")
     add = actions.add_parser("add", help="add a user; prints its new token on the last line")
     add.add_argument("name", help="user name, recorded as the actor of its edits")
     add.add_argument("--role", required=True, choices=ROLES, help="what the user may do")
+    add.add_argument(
+        "--password",
+        nargs="?",
+        const=PROMPT,
+        help="password for signing in at /login (without a value: asked for, not echoed)",
+    )
     add.set_defaults(handler=cmd_user_add)
+    passwd = actions.add_parser("passwd", help="set a user's sign-in password")
+    passwd.add_argument("name", help="user name")
+    passwd.add_argument("--password", help="the new password (asked for when left out)")
+    passwd.set_defaults(handler=cmd_user_passwd)
     listing = actions.add_parser("list", help="list users, roles and revoked tokens")
     listing.set_defaults(handler=cmd_user_list)
     revoke = actions.add_parser("revoke", help="revoke a user's token")
@@ -39,12 +54,34 @@ def add_user_commands(commands: Any) -> None:
 def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
     """Add a user and print its token (shown once; only its hash is stored)."""
     engine = _engine(settings)
+    password = _asked(args.name) if args.password == PROMPT else args.password
     with db.transaction(engine) as session:
         _, token = auth.create_user(session, name=args.name, role=args.role)
+        if password is not None:
+            signin.set_password(session, name=args.name, password=password)
     engine.dispose()
     print(f"user {args.name} added with role {args.role}; its token (shown only now):")
     print(token)
     return 0
+
+
+def cmd_user_passwd(args: argparse.Namespace, settings: Settings) -> int:
+    """Set a user's password (and sign them out everywhere)."""
+    password = args.password if args.password is not None else _asked(args.name)
+    engine = _engine(settings)
+    with db.transaction(engine) as session:
+        signin.set_password(session, name=args.name, password=password)
+    engine.dispose()
+    print(f"password of {args.name} set; their open sessions are signed out")
+    return 0
+
+
+def _asked(name: str) -> str:
+    """A password typed twice at the terminal (not echoed)."""
+    first = getpass.getpass(f"password for {name}: ")
+    if getpass.getpass("again: ") != first:
+        raise SystemExit("the two passwords differ; nothing changed")
+    return first
 
 
 def cmd_user_list(args: argparse.Namespace, settings: Settings) -> int:

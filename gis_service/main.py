@@ -20,13 +20,16 @@ from gis_service.api.overload import add_overload_handling
 from gis_service.api.public_urls import TrustedHosts
 from gis_service.api.request_text import RefuseUnstorableText
 from gis_service.api.routers import (
+    idle_routes,
     import_page_routes,
     kpi_routes,
     ogc_routes,
     page_routes,
     parcel_routes,
+    photo_routes,
     report_routes,
     service_routes,
+    signin_routes,
     tile_routes,
     transfer_routes,
     user_routes,
@@ -66,6 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RefuseUnstorableText)
     app.add_middleware(TrustedHosts, allowed=settings.allowed_hosts)  # outermost: runs first
     app.include_router(service_routes.router)  # health checks and the icon: open to all
+    signin_routes.add_signin_redirect(app)
+    app.include_router(signin_routes.router)  # the sign-in page is open to all
     for routes in (
         parcel_routes,
         user_routes,
@@ -73,6 +78,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ogc_routes,
         tile_routes,
         page_routes,
+        idle_routes,
+        photo_routes,
         report_routes,
         transfer_routes,
         import_page_routes,

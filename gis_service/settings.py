@@ -163,6 +163,21 @@ class Settings(BaseSettings):
         description="Worker processes of `gis-service serve` (unset: one per CPU core).",
     )
 
+    session_hours: int = Field(
+        default=12, gt=0, description="How long a sign-in lasts before the person signs in again."
+    )
+    signin_max_failures: int = Field(
+        default=5,
+        gt=0,
+        description="Failed sign-ins per name, or per address, before further tries get 429.",
+    )
+    signin_window_minutes: int = Field(
+        default=10, gt=0, description="The window in which failed sign-ins are counted."
+    )
+    photo_max_bytes: int = Field(
+        default=10 * 1024 * 1024, gt=0, description="Largest site photo accepted (413 above)."
+    )
+
     @field_validator("database_url")
     @classmethod
     def _use_psycopg3(cls, value: str | None) -> str | None:

@@ -13,6 +13,8 @@ from sqlalchemy import Engine
 from gis_service import db
 from gis_service.api import auth
 from gis_service.cli import main
+from gis_service.people.passwords import verify_password
+from gis_service.repo import people
 from tests.conftest import migrated_database
 
 
@@ -89,3 +91,35 @@ def test_the_installed_command_prints_the_token_last(
     )  # fmt: skip
     token = done.stdout.strip().splitlines()[-1]
     assert user_of(cli_database[1], token) == auth.User("sun.li", "admin")
+
+
+def _password_hash(engine: Engine, name: str) -> str | None:
+    """The stored password hash of a user."""
+    with db.transaction(engine) as session:
+        row = people.find_signin(session, name)
+        return None if row is None else row["password_hash"]
+
+
+def test_add_with_password_and_passwd_set_argon2_hashes(
+    url: str, cli_database: tuple[str, Engine], capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = cli_database[1]
+    assert main(["user", "add", "li", "--role", "investment", "--password", "first pass"]) == 0
+    first = _password_hash(engine, "li")
+    assert first is not None and verify_password(first, "first pass")
+    assert main(["user", "passwd", "li", "--password", "second pass"]) == 0
+    second = _password_hash(engine, "li")
+    assert second is not None and verify_password(second, "second pass")
+    assert not verify_password(second, "first pass")
+    assert main(["user", "passwd", "li", "--password", "short"]) != 0
+    assert "at least 8" in capsys.readouterr().err
+
+
+def test_password_prompt_asks_twice(
+    url: str, cli_database: tuple[str, Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = iter(["typed pass 1", "typed pass 1"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    assert main(["user", "add", "qian", "--role", "viewer", "--password"]) == 0
+    stored = _password_hash(cli_database[1], "qian")
+    assert stored is not None and verify_password(stored, "typed pass 1")

@@ -1,7 +1,9 @@
-"""Bearer tokens and the request's user: who is calling, and may they read or write at all.
+"""Bearer tokens, sign-in cookies and the request's user: who is calling, may they act at all.
 
-Tokens are `secrets.token_urlsafe(32)`, shown once and stored as their SHA-256 hex digest.
-Reads are open when the `public_read` setting is on; writes always need a live token
+Scripts send a bearer token; people's browsers send the session cookie of their sign-in
+(`gis_service.people.signin`), and with it the CSRF token on every unsafe method (403
+without it). Tokens are `secrets.token_urlsafe(32)`, shown once and stored as their SHA-256
+hex digest. Reads are open when the `public_read` setting is on; writes always need a live token
 (401 with `WWW-Authenticate: Bearer` otherwise, RFC 6750). Finer checks (which fields, which
 parcels) are `gis_service.rules.roles`, applied by `gis_service.parcels.edits`.
 """
@@ -14,12 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from gis_service.api.deps import SessionDep, SettingsDep
 from gis_service.api.errors import Forbidden, InvalidInput, Unauthorized
+from gis_service.people import signin
 from gis_service.repo import users
 from gis_service.rules.roles import ROLES, Operation, may
 
@@ -65,19 +68,39 @@ def user_of_token(session: Session, token: str) -> User | None:
     return None if row is None else User(name=row["name"], role=row["role"])
 
 
-def current_caller(session: SessionDep, credentials: BearerDep) -> User | None:
-    """The user of the request's bearer token; None without one; 401 for a bad one.
+SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
 
+
+def current_caller(request: Request, session: SessionDep, credentials: BearerDep) -> User | None:
+    """The user of the request's bearer token, else of its sign-in cookie; None without either.
+
+    401 for a bad token; 403 for a cookie-authenticated write without the right CSRF token.
     A dependency, so FastAPI runs it once per request however many checks use it.
     """
     if credentials is None:
-        return None
+        return _signed_in_caller(request, session)
     if credentials.scheme.lower() != "bearer":
         raise Unauthorized("use `Authorization: Bearer <token>`", field="Authorization")
     user = user_of_token(session, credentials.credentials)
     if user is None:
         raise Unauthorized("the token is unknown or revoked", field="Authorization")
     return user
+
+
+def _signed_in_caller(request: Request, session: Session) -> User | None:
+    """The person of the request's session cookie (CSRF-checked on unsafe methods), or None."""
+    signed_in = signin.session_of(session, request.cookies.get(signin.COOKIE))
+    request.state.signed_in = signed_in  # the pages' shell shows it and hands out its CSRF token
+    if signed_in is None:
+        return None
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get(signin.CSRF_HEADER, "")
+        if not secrets.compare_digest(sent.encode(), signed_in.csrf_token.encode()):
+            raise Forbidden(
+                f"a signed-in write needs the page's CSRF token in {signin.CSRF_HEADER}",
+                field=signin.CSRF_HEADER,
+            )
+    return User(name=signed_in.name, role=signed_in.role)
 
 
 CallerDep = Annotated[User | None, Depends(current_caller)]
@@ -91,7 +114,7 @@ def current_reader(settings: SettingsDep, user: CallerDep) -> User | None:
 
 
 def current_writer(user: CallerDep) -> User:
-    """The caller of a write: always a user with a live token (401 otherwise)."""
+    """The caller of a write: always a user with a live token or sign-in (401 otherwise)."""
     if user is None:
         raise Unauthorized("writes need `Authorization: Bearer <token>`", field="Authorization")
     return user

@@ -25,6 +25,7 @@ DESCRIPTIONS: Final[dict[int, str]] = {
     409: "Conflicts with stored data, e.g. the code already exists.",
     412: "If-Match names a version that is no longer current; the body has `current_version`.",
     413: "The body is larger than the `max_body_bytes` setting.",
+    415: "The upload is not of an accepted kind (photos: JPEG, PNG or WebP).",
     422: "A value is invalid; `field` names it and `message` says why.",
     428: "The write needs If-Match with the ETag of the last read.",
     500: "An unexpected failure; details are in the service log.",

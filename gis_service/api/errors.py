@@ -88,3 +88,23 @@ class MalformedBody(ServiceError):
     """The body is not JSON at all (bad syntax, bad UTF-8, NaN or Infinity)."""
 
     status, code = 400, "malformed_json"
+
+
+class TooManyRequests(ServiceError):
+    """Too many failed sign-ins for a name or an address; try again after Retry-After."""
+
+    status, code = 429, "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field=field, retry_after=retry_after)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class SignInRequired(ServiceError):
+    """A page needs a signed-in person: people are sent to the sign-in page, not shown a 401."""
+
+    status, code = 401, "sign_in_required"
+
+    def __init__(self, next_url: str) -> None:
+        super().__init__("sign in to see this page", field=None)
+        self.next_url = next_url

@@ -93,3 +93,11 @@ def _base_layer(path: Path) -> dict[str, Any] | None:
     with path.open(encoding="utf-8") as handle:
         layer: dict[str, Any] = json.load(handle)
     return layer
+
+
+def base_layers(settings: Settings) -> dict[str, dict[str, Any] | None]:
+    """The offline base layers (land polygon, 成山大道) drawn under maps without a basemap."""
+    return {
+        "land": _base_layer(settings.base_layers_dir / "land.geojson"),
+        "avenue": _base_layer(settings.base_layers_dir / "chengshan_avenue.geojson"),
+    }

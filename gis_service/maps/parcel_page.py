@@ -2,31 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from functools import cache
 from typing import Any, Final
 
-from jinja2 import Environment, PackageLoader, select_autoescape
-
 from gis_service.ogc.html import display, label
+from gis_service.people.shell import Shell, render_page
 
-ACTIONS_ZH: Final[dict[str, str]] = {"create": "新建", "update": "修改", "delete": "删除"}
+ACTIONS_ZH: Final[dict[str, str]] = {
+    "create": "新建",
+    "update": "修改",
+    "delete": "删除",
+    "photo_added": "添加照片",
+    "photo_removed": "删除照片",
+}
+PHOTO_FIELD: Final = "photo"
 FACT_FIELDS: Final = ("category", "stage", "progress", "deadline", "completed_on", "community",
                       "responsible_unit", "responsible_person", "note")  # fmt: skip
 
 
-def render_history(code: str, events: list[dict[str, Any]], current: dict[str, Any] | None) -> str:
+def render_history(
+    code: str,
+    events: list[dict[str, Any]],
+    current: dict[str, Any] | None,
+    shell: Shell,
+    photos: Sequence[dict[str, Any]] = (),
+) -> str:
     """The page: current facts (when the parcel lives) and every event, newest first."""
     state = current or {}
     name = state.get("name") or _created_value(events, "name") or code
     context = state or {"category": _created_value(events, "category")}
-    page = _environment().get_template("history.html")
-    return page.render(
+    return render_page(
+        "history.html",
+        shell,
+        as_of=None,
         code=code,
         name=name,
         deleted=current is None,
         facts=[(label(f), display(f, state.get(f), state)) for f in FACT_FIELDS if current],
         events=[_event_row(e, context) for e in events],
+        photos=photos,
     )
 
 
@@ -39,7 +54,7 @@ def _event_row(event: dict[str, Any], context: dict[str, Any]) -> dict[str, str]
         "recorded_at": recorded.strftime("%Y-%m-%d %H:%M"),
         "actor": event["actor"],
         "action": ACTIONS_ZH.get(event["action"], event["action"]),
-        "field": label(field) if field else "—",
+        "field": "现场照片" if field == PHOTO_FIELD else label(field) if field else "—",
         "old": _readable(field, event["old_value"], context),
         "new": _readable(field, event["new_value"], context),
     }
@@ -51,6 +66,10 @@ def _readable(field: str | None, value: Any, context: dict[str, Any]) -> str:
         return "—"
     if field == "geometry":
         return "（范围图形）"
+    if field == PHOTO_FIELD:
+        return f"照片 #{value.get('id')}" + (
+            f"（{value['file_name']}）" if value.get("file_name") else ""
+        )
     if field == "milestones":
         return (
             "；".join(
@@ -68,14 +87,3 @@ def _created_value(events: list[dict[str, Any]], field: str) -> Any:
         if event["action"] == "create" and event["field"] == field:
             return event["new_value"]
     return None
-
-
-@cache
-def _environment() -> Environment:
-    """Jinja2 for the pages; autoescape on, so stored text never becomes markup."""
-    return Environment(
-        loader=PackageLoader("gis_service", "templates/pages"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )

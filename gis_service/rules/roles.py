@@ -89,3 +89,12 @@ def last_admin_refusal(name: str, *, live_admins: Iterable[str]) -> str | None:
     if admins == {name}:
         return f"{name} is the last active admin; add another admin before revoking it"
     return None
+
+
+# How the pages name each role (zh-CN UI).
+ROLE_LABELS_ZH: Final[dict[str, str]] = {
+    Role.VIEWER: "查看",
+    Role.PLANNER: "规划",
+    Role.INVESTMENT: "招商",
+    Role.ADMIN: "管理员",
+}

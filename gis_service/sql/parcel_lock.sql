@@ -11,7 +11,10 @@ SELECT {columns}, ST_AsGeoJSON(p.geom, 9)::jsonb AS geometry,
                                                      'done_on', m.done_on)
                                   ORDER BY m.position)
                  FROM milestone AS m WHERE m.parcel_id = p.id), '[]'::jsonb) AS milestones,
-       (SELECT max(e.effective_date) FROM parcel_event AS e WHERE e.parcel_id = p.id)
+       (SELECT max(e.effective_date) FROM parcel_event AS e
+         WHERE e.parcel_id = p.id
+           -- photo events change no field (the fold ignores them), so they set no order
+           AND e.action IN ('create', 'update', 'delete'))
            AS latest_effective_date,
        last.field AS last_field, last.effective_date AS last_effective_date,
        last.actor AS last_actor

@@ -10,8 +10,10 @@ from fastapi.responses import HTMLResponse
 from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
 from gis_service.api.errors import NotFound
+from gis_service.api.routers.photo_routes import photo_json
 from gis_service.maps.parcel_page import render_history
-from gis_service.repo import parcel_reads
+from gis_service.people.shell import ShellDep, wrap_map_page
+from gis_service.repo import parcel_reads, photos
 from gis_service.rules.stages import Category
 
 router = APIRouter(tags=["pages"])
@@ -27,6 +29,7 @@ def planner_map(
     session: SessionDep,
     settings: SettingsDep,
     as_of: AsOfDep,
+    shell: ShellDep,
     colour: Annotated[
         Literal["level", "stage"], Query(description="Colour parcels by risk level or by stage.")
     ] = "level",
@@ -41,7 +44,8 @@ def planner_map(
 
     inputs = map_data.gather(session, settings, as_of=as_of, category=category, community=community)
     m = map_data.planner_map(inputs, settings, colour=colour, history_url="/parcels/{code}/history")
-    return HTMLResponse(page_html(link_assets(m)))
+    page = page_html(link_assets(m))
+    return HTMLResponse(wrap_map_page(page, shell, as_of=as_of))
 
 
 @router.get(
@@ -50,10 +54,11 @@ def planner_map(
     summary="A parcel's facts and every recorded change (HTML)",
     responses=error_responses(401, 404),
 )
-def history_page(code: str, session: SessionDep) -> HTMLResponse:
+def history_page(code: str, session: SessionDep, shell: ShellDep) -> HTMLResponse:
     """The history of one parcel as a page for people (JSON: /api/parcels/{code}/history)."""
     events = parcel_reads.select_history(session, code)
     if not events:
         raise NotFound(f"no parcel with code {code!r}", field="code")
     current = parcel_reads.select_parcel(session, code)
-    return HTMLResponse(render_history(code, events, current))
+    shown = [photo_json(row) for row in photos.list_photos(session, code)] if current else []
+    return HTMLResponse(render_history(code, events, current, shell, shown))

@@ -176,6 +176,16 @@
     return a;
   }
 
+  // An empty box the pages' photos.js fills (thumbnails, edit link); a plain file leaves it empty.
+  function photosBox(p) {
+    if (!p.code) return null;
+    var box = el('div', 'yp-photos');
+    box.setAttribute('data-code', p.code);
+    box.setAttribute('data-category', p.category || '');
+    global.document.dispatchEvent(new CustomEvent('yatou:popup', { detail: { box: box } }));
+    return box;
+  }
+
   function popupContent(state, p) {
     var box = el('div', 'yatou-popup');
     var head = append(el('div', 'yp-head'), [el('strong', 'yp-name', p.name), el('span', 'yp-code', p.code)]);
@@ -190,7 +200,7 @@
     ]);
     var illustrative = p.illustrative ? el('span', 'yp-illustrative', fieldLabel(state, 'illustrative')) : null;
     var flags = append(el('div', 'yp-flags'), [badge, illustrative]);
-    return append(box, [head, flags, progressBar(state, p), facts, milestoneTable(state, p), lastChange(state, p), historyLink(state, p)]);
+    return append(box, [head, flags, progressBar(state, p), facts, milestoneTable(state, p), lastChange(state, p), historyLink(state, p), photosBox(p)]);
   }
 
   /* ---------- layers ---------- */

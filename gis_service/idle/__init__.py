@@ -1,0 +1,1 @@
+"""The investment team's workspace /idle: the editor's field table, the pipeline, the page."""

@@ -1,0 +1,1 @@
+"""Site photos of parcels: decoding and cleaning uploads, thumbnails (issue 11)."""
