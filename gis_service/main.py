@@ -17,7 +17,8 @@ from gis_service import db
 from gis_service.deps import SessionDep
 from gis_service.error_handlers import add_fallback_handlers
 from gis_service.errors import ServiceError
-from gis_service.routers import kpis, ogc, pages, parcels, users
+from gis_service.http_cache import ConditionalGetMiddleware
+from gis_service.routers import kpis, ogc, pages, parcels, screen, users
 from gis_service.settings import Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -51,6 +52,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(kpis.router)
     app.include_router(ogc.router)
     app.include_router(pages.router)
+    app.include_router(screen.router)
+    app.add_middleware(ConditionalGetMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)

@@ -99,8 +99,16 @@ class Settings(BaseSettings):
     maps_dir: Path = Field(
         default=PROJECT_ROOT / "maps", description="Where `gis-service render` writes maps."
     )
-    screen_refresh_seconds: int = Field(
-        default=300, description="How often the leadership screen reloads its data."
+    screen_refresh_seconds: float = Field(
+        default=60,
+        gt=0,
+        description="How often /screen asks for fresh data (seconds; it sends If-None-Match, "
+        "so an unchanged answer is a bodiless 304 and the page is not reloaded).",
+    )
+    screen_playback_seconds: float = Field(
+        default=15,
+        gt=0,
+        description="How long /screen's playback of the plan's year (a step a week) takes.",
     )
 
     @field_validator("database_url")

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -79,7 +80,8 @@ def test_migrations_apply_and_roll_back() -> None:
     engine = db.make_engine(settings)
     try:
         db.upgrade(engine, settings)
-        assert db.current_revision(engine) == "0001"
+        head = ScriptDirectory.from_config(db.alembic_config(str(engine.url))).get_current_head()
+        assert db.current_revision(engine) == head
         db.downgrade(engine)
         assert db.current_revision(engine) is None
         with engine.connect() as conn:
