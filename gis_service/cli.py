@@ -10,6 +10,7 @@ from pathlib import Path
 
 from gis_service import db
 from gis_service.cli_users import add_user_commands
+from gis_service.screen.cli import add_screen_link_commands
 from gis_service.settings import Settings
 
 
@@ -54,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=None, help="port (setting GIS_PORT)")
     serve.set_defaults(handler=cmd_serve)
 
-    render = commands.add_parser("render", help="render standalone map files into maps/")
+    render = commands.add_parser("render", help="render standalone map and screen files into maps/")
     render.add_argument(
         "--as-of",
         type=date.fromisoformat,
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     render.set_defaults(handler=cmd_render)
 
     add_user_commands(commands)
+    add_screen_link_commands(commands)
     return parser
 
 
@@ -112,8 +114,9 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
-    """Render the planners' map to standalone HTML files, one per date."""
+    """Render the planners' map and the leadership screen to standalone files, per date."""
     from gis_service.map_files import QUARTER_ENDS, render_planner_maps
+    from gis_service.screen.files import write_screen_file
 
     today = settings.today_or(date.today())
     dates = [args.as_of] if args.as_of else sorted({*QUARTER_ENDS, today})
@@ -123,6 +126,7 @@ def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
         written = render_planner_maps(
             session, settings, dates=dates, out=out, progress=_progress("render")
         )
+        written += [write_screen_file(session, settings, on=d, out=out) for d in dates]
     engine.dispose()
     for path, size in written:
         print(f"{path} ({size / 1024:.0f} KiB)")

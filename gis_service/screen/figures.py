@@ -128,7 +128,9 @@ def overdue_by_unit(features: Iterable[Feature]) -> list[dict[str, object]]:
         for f in features
         if f["properties"]["level"] == Level.RED.value
     )
-    return [{"unit": u, "overdue": n} for u, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))]
+    return [
+        {"unit": u, "overdue": n} for u, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))
+    ]
 
 
 def map_features(features: Iterable[Feature]) -> list[dict[str, Any]]:
