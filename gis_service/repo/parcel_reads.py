@@ -111,3 +111,11 @@ def _before_last_change(session: Session, as_of: date) -> bool:
 def last_recorded_at(session: Session) -> datetime | None:
     """When the newest change of any parcel was written."""
     return session.execute(text("SELECT max(recorded_at) FROM parcel_event")).scalar()
+
+
+def change_stamp(session: Session) -> tuple[int, datetime | None]:
+    """The newest event's id and time: it moves with every write (parcel_event is append-only)."""
+    row = session.execute(
+        text("SELECT coalesce(max(id), 0), max(recorded_at) FROM parcel_event")
+    ).one()
+    return int(row[0]), row[1]

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from gis_service.api_responses import error_responses
 from gis_service.deps import AsOfDep, SessionDep, SettingsDep
+from gis_service.http_cache import none_match
 from gis_service.parcel_input import parse_iso_date
-from gis_service.screen.bundle import playback_frames, screen_data
+from gis_service.screen.bundle import PLAYBACK_END, data_tag, playback_frames, screen_data
 from gis_service.screen.config import page_config
 from gis_service.screen.links import ScreenReaderDep
 from gis_service.screen.page import render_screen_page
 
 router = APIRouter(tags=["screen"])
+
+# How many answers (a date's screen, or the playback year) the process keeps at most.
+ANSWERS_KEPT = 16
 
 
 def _pinned(
@@ -46,16 +51,34 @@ def screen_page(
     return HTMLResponse(render_screen_page(config))
 
 
+IfNoneMatch = Annotated[
+    str | None,
+    Header(alias="If-None-Match", description="The ETag of the last answer: 304 if unchanged."),
+]
+
+
 @router.get(
     "/api/screen",
     summary="Everything the screen shows on a date (ETag; 304 on If-None-Match)",
-    responses=error_responses(401, 422),
+    responses={**error_responses(401, 422), 304: {"description": "Unchanged since that ETag."}},
+    response_model=None,
 )
 def get_screen(
-    session: SessionDep, settings: SettingsDep, _reader: ScreenReaderDep, as_of: AsOfDep
-) -> dict[str, Any]:
+    session: SessionDep,
+    settings: SettingsDep,
+    _reader: ScreenReaderDep,
+    request: Request,
+    as_of: AsOfDep,
+    if_none_match: IfNoneMatch = None,
+) -> Response | dict[str, Any]:
     """KPI tiles, level counts, figures, the 督办 list and the parcels' levels on the date."""
-    return screen_data(session, as_of, thresholds=settings.thresholds)
+    tag = data_tag(session, as_of, thresholds=settings.thresholds, kind="screen")
+    if none_match(if_none_match, tag):
+        return Response(status_code=304, headers={"ETag": tag})
+    data = _remember(
+        request, tag, lambda: screen_data(session, as_of, thresholds=settings.thresholds)
+    )
+    return JSONResponse(data, headers={"ETag": tag})
 
 
 @router.get(
@@ -64,7 +87,24 @@ def get_screen(
     responses=error_responses(401),
 )
 def get_playback(
-    session: SessionDep, settings: SettingsDep, _reader: ScreenReaderDep
+    request: Request, session: SessionDep, settings: SettingsDep, _reader: ScreenReaderDep
 ) -> dict[str, Any]:
     """One frame a week from 2021-01-01 to 2021-12-31: the figures and each parcel's level."""
-    return playback_frames(session, thresholds=settings.thresholds)
+    tag = data_tag(session, PLAYBACK_END, thresholds=settings.thresholds, kind="playback")
+    return _remember(request, tag, lambda: playback_frames(session, thresholds=settings.thresholds))
+
+
+def _remember(request: Request, tag: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The answer of a tag, built once: every kiosk asks for the same few (a fold is costly).
+
+    The tag names the data it was built from, so a kept answer is never stale; the store is
+    emptied when it grows past a few dates (a playback's year is one entry).
+    """
+    kept: dict[str, dict[str, Any]] | None = getattr(request.app.state, "screen_answers", None)
+    if kept is None:
+        kept = request.app.state.screen_answers = {}
+    if tag not in kept:
+        if len(kept) >= ANSWERS_KEPT:
+            kept.clear()
+        kept[tag] = build()
+    return kept[tag]
