@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
@@ -61,50 +62,56 @@ IfNoneMatch = Annotated[
     "/api/screen",
     summary="Everything the screen shows on a date (ETag; 304 on If-None-Match)",
     responses={**error_responses(401, 422), 304: {"description": "Unchanged since that ETag."}},
-    response_model=None,
+    response_class=JSONResponse,
 )
 def get_screen(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     _reader: ScreenReaderDep,
-    request: Request,
     as_of: AsOfDep,
     if_none_match: IfNoneMatch = None,
-) -> Response | dict[str, Any]:
+) -> Response:
     """KPI tiles, level counts, figures, the 督办 list and the parcels' levels on the date."""
     tag = data_tag(session, as_of, thresholds=settings.thresholds, kind="screen")
     if none_match(if_none_match, tag):
         return Response(status_code=304, headers={"ETag": tag})
-    data = _remember(
+    body = _remember(
         request, tag, lambda: screen_data(session, as_of, thresholds=settings.thresholds)
     )
-    return JSONResponse(data, headers={"ETag": tag})
+    return Response(body, media_type="application/json", headers={"ETag": tag})
 
 
 @router.get(
     "/api/screen/playback",
     summary="The plan's year a week at a time, for the screen's playback",
     responses=error_responses(401),
+    response_class=JSONResponse,
 )
 def get_playback(
     request: Request, session: SessionDep, settings: SettingsDep, _reader: ScreenReaderDep
-) -> dict[str, Any]:
+) -> Response:
     """One frame a week from 2021-01-01 to 2021-12-31: the figures and each parcel's level."""
     tag = data_tag(session, PLAYBACK_END, thresholds=settings.thresholds, kind="playback")
-    return _remember(request, tag, lambda: playback_frames(session, thresholds=settings.thresholds))
+    frames = _remember(
+        request, tag, lambda: playback_frames(session, thresholds=settings.thresholds)
+    )
+    return Response(frames, media_type="application/json", headers={"ETag": tag})
 
 
-def _remember(request: Request, tag: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """The answer of a tag, built once: every kiosk asks for the same few (a fold is costly).
+def _remember(request: Request, tag: str, build: Callable[[], dict[str, Any]]) -> bytes:
+    """The JSON of a tag, built once: every kiosk asks for the same few (a fold is costly).
 
     The tag names the data it was built from, so a kept answer is never stale; the store is
     emptied when it grows past a few dates (a playback's year is one entry).
     """
-    kept: dict[str, dict[str, Any]] | None = getattr(request.app.state, "screen_answers", None)
+    kept: dict[str, bytes] | None = getattr(request.app.state, "screen_answers", None)
     if kept is None:
         kept = request.app.state.screen_answers = {}
     if tag not in kept:
         if len(kept) >= ANSWERS_KEPT:
             kept.clear()
-        kept[tag] = build()
+        kept[tag] = json.dumps(
+            build(), ensure_ascii=False, allow_nan=False, separators=(",", ":")
+        ).encode()
     return kept[tag]

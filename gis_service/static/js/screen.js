@@ -462,17 +462,28 @@
 
   // ---- applying data -----------------------------------------------------------------
 
+  // A part is redrawn only when its data differs from what is shown: a wall PC at 4K
+  // should not re-animate four charts because one parcel's name changed.
+  var shown = {};
+
+  function changed(part, value, draw) {
+    var text = JSON.stringify(value);
+    if (shown[part] === text) return;
+    shown[part] = text;
+    draw(value);
+  }
+
   function apply(data) {
     state.data = data;
     state.frameDate = data.as_of;
     byId("ys-date").textContent = data.as_of;
     drawTiles(data.kpis);
-    drawLevels(data.level_counts);
-    drawCategories(data.categories);
-    drawMonthly(data.monthly, data.as_of);
-    drawInvestment(data.investments);
-    drawWatch(data.watch);
-    drawUnits(data.overdue_by_unit);
+    changed("levels", data.level_counts, drawLevels);
+    changed("categories", data.categories, drawCategories);
+    changed("monthly", [data.monthly, data.as_of], function (m) { drawMonthly(m[0], m[1]); });
+    changed("investment", data.investments, drawInvestment);
+    changed("watch", data.watch, drawWatch);
+    changed("units", data.overdue_by_unit, drawUnits);
     if (data.parcels) drawParcels(data.parcels);
     if (data.levels_by_code) restyle(data.levels_by_code);
   }
@@ -501,11 +512,13 @@
     warning.hidden = false;
   }
 
+  // options.force: ask without If-None-Match (a full answer); options.asOf: another date.
   function refresh(options) {
     var force = options && options.force;
+    var asOf = (options && options.asOf) || cfg.as_of;
     var headers = {};
     if (state.etag && !force) headers["If-None-Match"] = state.etag;
-    return fetch(apiUrl(cfg.api, cfg.as_of), { headers: headers, cache: "no-store" })
+    return fetch(apiUrl(cfg.api, asOf), { headers: headers, cache: "no-store" })
       .then(function (response) {
         if (response.status === 304) return null;
         if (!response.ok) throw new Error("HTTP " + response.status);
@@ -589,6 +602,7 @@
 
   function onResize() {
     Object.keys(charts).forEach(function (id) { charts[id].resize(); });
+    shown = {}; // font sizes follow the window: draw everything again
     if (state.data) apply(state.data);
     fit();
   }
