@@ -20,6 +20,7 @@
   var TEXT = "#cfdcf0";
   var MUTED = "#8aa0bf";
   var GRID = "#1d2f4c";
+  var FONTS = getComputedStyle(document.body).fontFamily;
 
   var state = {
     etag: null,
@@ -154,7 +155,8 @@
     return {
       animationDuration: state.playing ? 0 : 600,
       animationDurationUpdate: state.playing ? 150 : 500,
-      textStyle: { color: TEXT, fontSize: r * 0.9, fontFamily: "inherit" },
+      // A canvas needs real family names ("inherit" is not a font and falls back to 10 px).
+      textStyle: { color: TEXT, fontSize: r * 0.9, fontFamily: FONTS },
     };
   }
 
@@ -293,18 +295,18 @@
       markLine: {
         symbol: "none",
         lineStyle: { color: "#fdae61", width: 2, type: "solid" },
-        label: { color: "#fdae61", fontSize: r * 0.85, formatter: "目标" + target + "亿" },
+        label: { show: false }, // the panel's heading names the target (13亿)
         data: [{ xAxis: target }],
       },
     });
     setChart("ys-chart-investment", {
       title: {
-        text: "已完成 " + formatNumber(done) + " 亿 / 计划 " + formatNumber(planned) + " 亿",
-        right: 0,
+        text: "已完成 " + formatNumber(done) + " 亿 / 计划 " + formatNumber(planned) + " 亿（橙线为目标）",
+        left: 0,
         top: 0,
         textStyle: { color: TEXT, fontSize: r * 0.9, fontWeight: 400 },
       },
-      grid: { left: r * 4, right: r * 1.5, top: r * 2, bottom: r * 1.6 },
+      grid: { left: r * 4, right: r * 1.5, top: r * 2.6, bottom: r * 1.6 },
       xAxis: Object.assign({ type: "value", max: Math.max(target, Math.ceil(planned)),
         axisLabel: { color: MUTED, fontSize: r * 0.85, formatter: "{value}亿" } },
         { axisLine: { show: false }, splitLine: { lineStyle: { color: GRID, type: "dashed" } } }),
@@ -386,6 +388,30 @@
       var path = entry.layer.getElement && entry.layer.getElement();
       if (path) path.classList.toggle("ys-pulse", level === "red");
       label(entry, level === "red" || level === "orange");
+    });
+    declutter();
+  }
+
+  // Labels that would cover one already placed are hidden, red ones placed first, so the
+  // overdue names always read; the others show as soon as there is room.
+  function declutter() {
+    var placed = [];
+    var entries = Object.keys(layersByCode).map(function (c) { return layersByCode[c]; });
+    entries.sort(function (a, b) { return (a.level === "red" ? 0 : 1) - (b.level === "red" ? 0 : 1); });
+    entries.forEach(function (entry) {
+      var tip = entry.layer.getTooltip();
+      var node = tip && tip.getElement();
+      if (!node) return;
+      node.style.visibility = "";
+      var box = node.getBoundingClientRect();
+      var hit = placed.some(function (p) {
+        return box.left < p.right && p.left < box.right && box.top < p.bottom && p.top < box.bottom;
+      });
+      if (hit && entry.level !== "red") {
+        node.style.visibility = "hidden";
+      } else {
+        placed.push(box);
+      }
     });
   }
 
