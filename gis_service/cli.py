@@ -153,7 +153,7 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     cmd_render(argparse.Namespace(as_of=None, out=None), settings)
     if args.no_serve:
         return 0
-    print(f"serving on http://{settings.host}:{settings.port}/map")
+    print(f"serving on http://{settings.host}:{settings.port}/map and /screen")
     return cmd_serve(argparse.Namespace(host=None, port=None), settings)
 
 
