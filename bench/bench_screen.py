@@ -19,11 +19,12 @@ import sys
 import time
 import urllib.request
 
-from gis_service import db, pg_local
+from gis_service import db
 from gis_service.loader import load_folder
 from gis_service.settings import PROJECT_ROOT, Settings
 
 sys.path.insert(0, str(PROJECT_ROOT))
+from bench.bench_queries import bench_settings as empty_bench_database  # noqa: E402
 from tests.browser import chromium  # noqa: E402 - the tests' Chromium, after the path
 from tests.conftest import SAMPLE_LOADED_ON, running_server  # noqa: E402
 
@@ -31,16 +32,9 @@ SIZES = ((1920, 1080), (3840, 2160))
 
 
 def bench_settings() -> Settings:
-    """Settings of a benchmark database holding the sample plan."""
-    outside = Settings(_env_file=None)  # type: ignore[call-arg]
-    if outside.database_url:
-        url = outside.database_url
-    else:
-        pg_local.start(outside)
-        url = pg_local.drop_and_create_database(outside, "yatou_bench_screen")
-    settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+    """Settings of the benchmark database, holding the sample plan."""
+    settings = empty_bench_database()
     engine = db.make_engine(settings)
-    db.upgrade(engine, settings)
     with db.transaction(engine) as session:
         load_folder(session, PROJECT_ROOT / "data" / "geo", today=SAMPLE_LOADED_ON)
     db.analyze(engine)

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import Any
 
 import pytest
 import uvicorn
@@ -37,10 +38,9 @@ def fresh_database(name: str) -> str:
     return pg_local.drop_and_create_database(outside, name)
 
 
-@pytest.fixture(scope="session")
-def settings() -> Settings:
-    """Settings of a migrated test database holding the sample data."""
-    test_settings = Settings(_env_file=None, database_url=fresh_database(TEST_DATABASE))  # type: ignore[call-arg]
+def sample_database(name: str, **overrides: Any) -> Settings:
+    """Settings (with overrides) of a fresh, migrated database holding the sample data."""
+    test_settings = Settings(_env_file=None, database_url=fresh_database(name), **overrides)  # type: ignore[call-arg]
     engine = db.make_engine(test_settings)
     db.upgrade(engine, test_settings)
     with db.transaction(engine) as session:
@@ -48,6 +48,12 @@ def settings() -> Settings:
     db.analyze(engine)
     engine.dispose()
     return test_settings
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    """Settings of a migrated test database holding the sample data."""
+    return sample_database(TEST_DATABASE)
 
 
 @pytest.fixture(scope="session")

@@ -5,20 +5,17 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from gis_service.deps import get_session
-from gis_service.main import create_app
 from gis_service.screen.links import create_link
-from gis_service.settings import Settings
 from tests.api_helpers import bearer, tokens
+from tests.test_auth import private_client
 
-__all__ = ["tokens"]  # the fixture, imported for the tests below
+__all__ = ["private_client", "tokens"]  # the fixtures, imported for the tests below
 
 DATES = ("2021-03-31", "2021-06-30", "2021-09-30", "2021-12-31")
 
@@ -139,15 +136,6 @@ def test_a_bad_date_is_a_422_naming_as_of(client: TestClient) -> None:
     for path in ("/screen", "/api/screen"):
         response = client.get(path, params={"as_of": "2021-13-01"})
         assert response.status_code == 422 and response.json()["field"] == "as_of"
-
-
-@pytest.fixture
-def private_client(settings: Settings, session: Session) -> Iterator[TestClient]:
-    """A client of the app with public_read off."""
-    app = create_app(settings.model_copy(update={"public_read": False}))
-    app.dependency_overrides[get_session] = lambda: session
-    with TestClient(app) as client:
-        yield client
 
 
 def test_a_kiosk_key_opens_the_screen_and_nothing_else(

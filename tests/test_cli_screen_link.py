@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,18 +12,9 @@ from gis_service import db
 from gis_service.cli import main
 from gis_service.screen.links import key_is_live
 from gis_service.settings import Settings
-from tests.conftest import fresh_database
+from tests.test_cli_user import cli_database
 
-
-@pytest.fixture(scope="module")
-def cli_database() -> Iterator[tuple[str, Engine]]:
-    """URL and engine of a migrated, empty database for the CLI tests."""
-    url = fresh_database("yatou_test_screen_cli")
-    settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
-    engine = db.make_engine(settings)
-    db.upgrade(engine, settings)
-    yield str(settings.database_url), engine
-    engine.dispose()
+__all__ = ["cli_database"]  # the fixture: a migrated database of the CLI tests
 
 
 @pytest.fixture

@@ -17,11 +17,10 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from gis_service import db
-from gis_service.loader import load_folder
 from gis_service.screen.files import write_screen_file
 from gis_service.settings import Settings
 from tests.browser import ARTIFACTS, Recorder, chromium
-from tests.conftest import SAMPLE_DIR, SAMPLE_LOADED_ON, free_port, fresh_database, running_server
+from tests.conftest import SAMPLE_LOADED_ON, free_port, running_server, sample_database
 
 pytestmark = pytest.mark.browser
 
@@ -33,21 +32,12 @@ SIZES = [(1920, 1080), (3840, 2160)]
 @pytest.fixture(scope="module")
 def screen_settings() -> Settings:
     """Settings of a database of the module's own, with the sample data, short periods."""
-    url = fresh_database("yatou_test_screen")
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        database_url=url,
+    return sample_database(
+        "yatou_test_screen",
         screen_refresh_seconds=REFRESH_SECONDS,
         screen_playback_seconds=3,
         today=SAMPLE_LOADED_ON,  # the live page's "today": edits made now show on it
     )
-    engine = db.make_engine(settings)
-    db.upgrade(engine, settings)
-    with db.transaction(engine) as session:
-        load_folder(session, SAMPLE_DIR, today=SAMPLE_LOADED_ON)
-    db.analyze(engine)
-    engine.dispose()
-    return settings
 
 
 @pytest.fixture(scope="module")
