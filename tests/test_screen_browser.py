@@ -60,9 +60,14 @@ def get_json(url: str) -> Any:
         return json.load(response)
 
 
-def open_screen(browser: Browser, url: str, size: tuple[int, int]) -> tuple[Page, Recorder]:
-    """A page showing the screen at a size, once every chart has drawn."""
-    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+def open_screen(
+    browser: Browser, url: str, size: tuple[int, int], *, still: bool = False
+) -> tuple[Page, Recorder]:
+    """A page showing the screen at a size once every chart has drawn (still: no motion)."""
+    page = browser.new_page(
+        viewport={"width": size[0], "height": size[1]},
+        reduced_motion="reduce" if still else "no-preference",
+    )
     recorder = Recorder(page)
     page.goto(url)
     page.wait_for_function("window.YatouScreen && YatouScreen.state.drawnAt !== null")
@@ -125,9 +130,10 @@ def test_the_screen_fills_the_wall(browser: Browser, server: str, size: tuple[in
 def test_an_edit_shows_within_one_refresh(
     browser: Browser, server: str, screen_settings: Settings
 ) -> None:
-    page, _ = open_screen(browser, f"{server}/screen", SIZES[0])
+    page, recorder = open_screen(browser, f"{server}/screen", SIZES[0], still=True)
     first = get_json(f"{server}/api/screen")["watch"][0]
-    renamed = first["name"] + "（已督办）"
+    # The new name is data with markup in it: it must show as text, nowhere as HTML.
+    renamed = first["name"] + "<img src=x onerror=alert(1)>（已督办）"
     _edit_name(screen_settings, server, first["code"], renamed)
     cycles = page.evaluate("YatouScreen.state.cycles")
     page.wait_for_function(
@@ -137,6 +143,9 @@ def test_an_edit_shows_within_one_refresh(
     )
     # Seen at the first poll after the edit (a poll already in flight may come first).
     assert page.evaluate("YatouScreen.state.cycles") - cycles <= 2
+    assert page.locator(".ys-label", has_text=renamed).count() == 1  # a red parcel: labelled
+    assert page.locator("#ys-watch-list img, .ys-label img").count() == 0
+    assert recorder.dialogs == [] and recorder.errors == []
     page.close()
 
 
@@ -169,7 +178,7 @@ def test_a_stopped_service_shows_stale_and_recovers(
 ) -> None:
     port = free_port()
     with running_server(screen_settings, port=port) as url:
-        page, _ = open_screen(browser, f"{url}/screen?as_of={PINNED}", SIZES[0])
+        page, _ = open_screen(browser, f"{url}/screen?as_of={PINNED}", SIZES[0], still=True)
         assert page.locator("#ys-stale").is_hidden()
         updated = page.locator("#ys-updated").inner_text()
         assert updated.startswith("数据更新于 ")
@@ -184,7 +193,7 @@ def test_a_stopped_service_shows_stale_and_recovers(
 
 
 def test_playback_plays_the_year_and_ends_on_its_kpis(browser: Browser, server: str) -> None:
-    page, recorder = open_screen(browser, f"{server}/screen?as_of=2021-03-31", SIZES[0])
+    page, recorder = open_screen(browser, f"{server}/screen?as_of=2021-03-31", SIZES[0], still=True)
     page.evaluate(
         """const shown = document.getElementById('ys-date');
            window.seenDates = [];
@@ -206,7 +215,8 @@ def test_playback_plays_the_year_and_ends_on_its_kpis(browser: Browser, server: 
 
 
 def test_heap_stays_flat_over_100_refreshes(browser: Browser, server: str) -> None:
-    page, _ = open_screen(browser, f"{server}/screen?as_of={PINNED}", SIZES[0])
+    # Without animations: the test measures what each redraw leaves behind, not frames.
+    page, _ = open_screen(browser, f"{server}/screen?as_of={PINNED}", SIZES[0], still=True)
     cdp = page.context.new_cdp_session(page)
 
     def heap_after(cycles: int) -> int:
@@ -220,7 +230,8 @@ def test_heap_stays_flat_over_100_refreshes(browser: Browser, server: str) -> No
                }""",
             [cycles, [PINNED, "2021-06-30"]],
         )
-        cdp.send("HeapProfiler.collectGarbage")
+        for _ in range(3):  # a single collection may leave garbage of the last cycles
+            cdp.send("HeapProfiler.collectGarbage")
         used: int = cdp.send("Runtime.getHeapUsage")["usedSize"]
         return used
 
@@ -240,7 +251,7 @@ def test_the_standalone_file_opens_offline(
             session, screen_settings, on=date.fromisoformat(PINNED), out=tmp_path
         )
     engine.dispose()
-    page, recorder = open_screen(browser, path.as_uri(), SIZES[0])
+    page, recorder = open_screen(browser, path.as_uri(), SIZES[0], still=True)
     assert recorder.errors == []
     assert [u for u in recorder.requests if u != path.as_uri() and not u.startswith("data:")] == []
     assert shown_tiles(page) == api_tiles(server, PINNED)

@@ -150,9 +150,13 @@
     return charts[id];
   }
 
+  // A wall PC set to reduce motion (or a test measuring memory) gets no chart animation.
+  var still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
   function base() {
     var r = rem();
     return {
+      animation: !still,
       animationDuration: state.playing ? 0 : 600,
       animationDurationUpdate: state.playing ? 150 : 500,
       // A canvas needs real family names ("inherit" is not a font and falls back to 10 px).
@@ -369,7 +373,14 @@
       fit();
     }
     var levels = {};
-    collection.features.forEach(function (f) { levels[f.properties.code] = f.properties.level; });
+    collection.features.forEach(function (f) {
+      levels[f.properties.code] = f.properties.level;
+      var entry = layersByCode[f.properties.code];
+      if (entry && entry.name !== f.properties.name) {
+        entry.name = f.properties.name;
+        entry.level = null; // draw its label again with the new name
+      }
+    });
     restyle(levels);
   }
 
@@ -395,20 +406,23 @@
   // Labels that would cover one already placed are hidden, red ones placed first, so the
   // overdue names always read; the others show as soon as there is room.
   function declutter() {
-    var placed = [];
     var entries = Object.keys(layersByCode).map(function (c) { return layersByCode[c]; });
     entries.sort(function (a, b) { return (a.level === "red" ? 0 : 1) - (b.level === "red" ? 0 : 1); });
-    entries.forEach(function (entry) {
+    var nodes = entries.map(function (entry) {
       var tip = entry.layer.getTooltip();
-      var node = tip && tip.getElement();
-      if (!node) return;
-      node.style.visibility = "";
-      var box = node.getBoundingClientRect();
+      return tip && tip.getElement();
+    });
+    // All reads after all resets and before any hiding: one layout, not one per label.
+    nodes.forEach(function (node) { if (node) node.style.visibility = ""; });
+    var boxes = nodes.map(function (node) { return node ? node.getBoundingClientRect() : null; });
+    var placed = [];
+    boxes.forEach(function (box, i) {
+      if (!box) return;
       var hit = placed.some(function (p) {
         return box.left < p.right && p.left < box.right && box.top < p.bottom && p.top < box.bottom;
       });
-      if (hit && entry.level !== "red") {
-        node.style.visibility = "hidden";
+      if (hit && entries[i].level !== "red") {
+        nodes[i].style.visibility = "hidden";
       } else {
         placed.push(box);
       }
