@@ -18,8 +18,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from gis_service import db, pg_local
-from gis_service.loader import load_folder
 from gis_service.main import create_app
+from gis_service.parcels.loader import load_folder
 from gis_service.repo import parcel_writes
 from gis_service.settings import PROJECT_ROOT, Settings
 

@@ -20,7 +20,7 @@ import time
 import urllib.request
 
 from gis_service import db
-from gis_service.loader import load_folder
+from gis_service.parcels.loader import load_folder
 from gis_service.settings import PROJECT_ROOT, Settings
 
 sys.path.insert(0, str(PROJECT_ROOT))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from gis_service import db
 from gis_service.cli_users import add_user_commands
-from gis_service.screen.cli import add_screen_link_commands
+from gis_service.screen.link_commands import add_screen_link_commands
 from gis_service.settings import Settings
 
 
@@ -22,7 +22,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.handler(args, settings)
     except Exception as error:  # a command line shows the reason, not a traceback
-        from gis_service.errors import ServiceError
+        from gis_service.api.errors import ServiceError
 
         if not isinstance(error, ServiceError | OSError | RuntimeError):
             raise
@@ -96,12 +96,12 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     """Load a folder of sample data in one transaction."""
-    from gis_service.loader import load_folder
+    from gis_service.parcels.loader import load_folder
 
     engine = db.make_engine(settings)
     with db.transaction(engine) as session:
         report = load_folder(
-            session, args.path, today=settings.today_or(date.today()), progress=_progress("load")
+            session, args.path, today=settings.today_date(), progress=_progress("load")
         )
     db.analyze(engine)  # the "as of" fold plans badly on a freshly loaded table without stats
     engine.dispose()
@@ -115,10 +115,10 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
     """Render the planners' map and the leadership screen to standalone files, per date."""
-    from gis_service.map_files import QUARTER_ENDS, render_planner_maps
-    from gis_service.screen.files import write_screen_file
+    from gis_service.maps.files import QUARTER_ENDS, render_planner_maps
+    from gis_service.screen.screen_file import write_screen_file
 
-    today = settings.today_or(date.today())
+    today = settings.today_date()
     dates = [args.as_of] if args.as_of else sorted({*QUARTER_ENDS, today})
     out = args.out or settings.maps_dir
     engine = db.make_engine(settings)

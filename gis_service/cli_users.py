@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from gis_service import auth, db
+from gis_service import db
+from gis_service.api import auth
 from gis_service.repo import users
 from gis_service.rules.roles import ROLES
 from gis_service.settings import Settings

@@ -6,19 +6,24 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from gis_service import db
-from gis_service.deps import SessionDep
-from gis_service.error_handlers import add_fallback_handlers
-from gis_service.errors import ServiceError
-from gis_service.http_cache import ConditionalGetMiddleware
-from gis_service.routers import kpis, ogc, pages, parcels, screen, users
+from gis_service.api.deps import SessionDep
+from gis_service.api.error_handlers import add_error_handlers
+from gis_service.api.http_cache import ConditionalGetMiddleware
+from gis_service.api.routers import (
+    kpi_routes,
+    ogc_routes,
+    page_routes,
+    parcel_routes,
+    screen_routes,
+    user_routes,
+)
 from gis_service.settings import Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -46,13 +51,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    _add_error_handlers(app)
-    app.include_router(parcels.router)
-    app.include_router(users.router)
-    app.include_router(kpis.router)
-    app.include_router(ogc.router)
-    app.include_router(pages.router)
-    app.include_router(screen.router)
+    add_error_handlers(app)
+    app.include_router(parcel_routes.router)
+    app.include_router(user_routes.router)
+    app.include_router(kpi_routes.router)
+    app.include_router(ogc_routes.router)
+    app.include_router(page_routes.router)
+    app.include_router(screen_routes.router)
     app.add_middleware(ConditionalGetMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
@@ -75,26 +80,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok", "postgis": str(version)}
 
     return app
-
-
-def _add_error_handlers(app: FastAPI) -> None:
-    """Map every error to one JSON shape: {error, message, field, ...}."""
-
-    add_fallback_handlers(app)
-
-    @app.exception_handler(ServiceError)
-    async def service_error(_: Request, error: ServiceError) -> JSONResponse:
-        return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
-
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
-        first = error.errors()[0] if error.errors() else {}
-        if first.get("type") == "json_invalid":  # malformed JSON is a 400, not a 422
-            bad = {"error": "malformed_json", "message": "body is not valid JSON", "field": "body"}
-            return JSONResponse(bad, status_code=400)
-        skip = ("body", "query", "path", "header")
-        where = [str(part) for part in first.get("loc", ()) if part not in skip]
-        field = ".".join(where) or None
-        message = f"{field or 'request'}: {first.get('msg', 'invalid value')}"
-        body = {"error": "invalid_input", "message": message, "field": field}
-        return JSONResponse(body, status_code=422)

@@ -141,6 +141,6 @@ class Settings(BaseSettings):
             yellow_lag=self.level_yellow_lag,
         )
 
-    def today_or(self, fallback: date) -> date:
-        """The pinned `today` setting, or the fallback (the real date)."""
-        return self.today or fallback
+    def today_date(self) -> date:
+        """Today for the service: the pinned `today` setting, or the real date."""
+        return self.today or date.today()

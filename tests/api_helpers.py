@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from gis_service import auth
+from gis_service.api import auth
 from gis_service.rules.roles import ROLES
 
 # A spot inside the service area, north of the town, clear of the sample parcels.

@@ -32,12 +32,39 @@ class Recorder:
         dialog.dismiss()
 
 
+# One Chromium for the whole test session: starting it costs about a second per test that
+# used to start its own. Started on first use; conftest's pytest_sessionfinish closes it.
+_SESSION: dict[str, Any] = {}
+
+
+def shared_browser() -> Browser:
+    """The test session's headless Debian Chromium, started on first use."""
+    if "browser" not in _SESSION:
+        playwright = sync_playwright().start()
+        _SESSION["playwright"] = playwright
+        _SESSION["browser"] = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    browser: Browser = _SESSION["browser"]
+    return browser
+
+
+def close_shared_browser() -> None:
+    """Close the session's Chromium and its Playwright driver, if they were started."""
+    browser, playwright = _SESSION.pop("browser", None), _SESSION.pop("playwright", None)
+    if browser is not None:
+        browser.close()
+    if playwright is not None:
+        playwright.stop()
+
+
 @contextmanager
 def chromium() -> Iterator[Browser]:
-    """A headless Debian Chromium, closed on exit."""
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    """The session's Chromium; every context (and page) opened inside is closed on exit, so
+    tests share the browser but never cookies, storage or pages."""
+    browser = shared_browser()
+    before = set(browser.contexts)
+    try:
+        yield browser
+    finally:
+        for context in browser.contexts:
+            if context not in before:
+                context.close()

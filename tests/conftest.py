@@ -7,22 +7,26 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from pathlib import Path
 
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 
 from gis_service import db, pg_local
-from gis_service.deps import get_session
-from gis_service.loader import load_folder
+from gis_service.api import auth
+from gis_service.api.deps import get_session
 from gis_service.main import create_app
+from gis_service.parcels.loader import load_folder
 from gis_service.settings import PROJECT_ROOT, Settings
+from tests.browser import chromium, close_shared_browser
 
 TEST_DATABASE = "yatou_test"
 SAMPLE_DIR = PROJECT_ROOT / "data" / "geo"
@@ -38,22 +42,45 @@ def fresh_database(name: str) -> str:
     return pg_local.drop_and_create_database(outside, name)
 
 
-def sample_database(name: str, **overrides: Any) -> Settings:
-    """Settings (with overrides) of a fresh, migrated database holding the sample data."""
-    test_settings = Settings(_env_file=None, database_url=fresh_database(name), **overrides)  # type: ignore[call-arg]
-    engine = db.make_engine(test_settings)
-    db.upgrade(engine, test_settings)
-    with db.transaction(engine) as session:
-        load_folder(session, SAMPLE_DIR, today=SAMPLE_LOADED_ON)
-    db.analyze(engine)
-    engine.dispose()
-    return test_settings
+@dataclass(frozen=True)
+class MigratedDatabase:
+    """A fresh database, migrated (and loaded): its settings and a committed token per role."""
+
+    settings: Settings
+    tokens: dict[str, str]
+
+
+def migrated_database(
+    name: str,
+    *,
+    sample: Path | None = SAMPLE_DIR,
+    loaded_on: date = SAMPLE_LOADED_ON,
+    roles: Iterable[str] = (),
+    user_name: str = "{role}.user",
+) -> MigratedDatabase:
+    """A fresh database `name`, migrated, holding a sample folder's data (None: empty), and
+    a committed user with a token for each of `roles` (named by the `user_name` template)."""
+    settings = Settings(_env_file=None, database_url=fresh_database(name))  # type: ignore[call-arg]
+    engine = db.make_engine(settings)
+    try:
+        db.upgrade(engine, settings)
+        with db.transaction(engine) as session:
+            if sample is not None:
+                load_folder(session, sample, today=loaded_on)
+            tokens = {
+                role: auth.create_user(session, name=user_name.format(role=role), role=role)[1]
+                for role in roles
+            }
+        db.analyze(engine)
+    finally:
+        engine.dispose()
+    return MigratedDatabase(settings, tokens)
 
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     """Settings of a migrated test database holding the sample data."""
-    return sample_database(TEST_DATABASE)
+    return migrated_database(TEST_DATABASE).settings
 
 
 @pytest.fixture(scope="session")
@@ -124,3 +151,15 @@ def live_server(settings: Settings) -> Iterator[str]:
     """
     with running_server(settings) as url:
         yield url
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    """The session's one headless Chromium; contexts a test opens are closed after it."""
+    with chromium() as shared:
+        yield shared
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Close the session's Chromium (started by the first browser test, if any ran)."""
+    close_shared_browser()

@@ -419,7 +419,7 @@ def test_bad_patch_is_refused_and_changes_nothing(
 def test_body_over_the_limit_is_413_by_header_and_by_bytes(
     settings: Settings, session: Session, tokens: dict[str, str]
 ) -> None:
-    from gis_service.deps import get_session
+    from gis_service.api.deps import get_session
     from gis_service.main import create_app
 
     small = settings.model_copy(update={"max_body_bytes": 2000})

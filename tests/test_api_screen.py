@@ -169,7 +169,7 @@ def test_a_revoked_or_unknown_key_is_refused(
 
 
 def test_link_names_are_checked(session: Session) -> None:
-    from gis_service.errors import Conflict, InvalidInput
+    from gis_service.api.errors import Conflict, InvalidInput
 
     create_link(session, name="会议室")
     with pytest.raises(Conflict):

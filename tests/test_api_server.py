@@ -14,12 +14,10 @@ from typing import Any
 import httpx
 import pytest
 
-from gis_service import auth, db
-from gis_service.loader import load_folder
 from gis_service.rules.history import fold_changes
-from gis_service.settings import Settings
+from gis_service.rules.roles import ROLES
 from tests.api_helpers import bearer, feature
-from tests.conftest import SAMPLE_DIR, fresh_database, running_server
+from tests.conftest import SAMPLE_DIR, migrated_database, running_server
 
 # The sample data as it stood on this day: 上城国际 was still idle (its history moves it to
 # negotiating on 2021-03-15).
@@ -48,38 +46,16 @@ def sample_as_of(folder: Path, cutoff: str) -> None:
     (folder / "parcels.geojson").write_text(json.dumps(collection, ensure_ascii=False), "utf-8")
 
 
-def prepared_settings(folder: Path) -> Settings:
-    """Settings of a fresh database, migrated, holding the cut sample data."""
-    url = fresh_database("yatou_test_api")
-    settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
-    engine = db.make_engine(settings)
-    db.upgrade(engine, settings)
-    sample_as_of(folder, CUTOFF)
-    with db.transaction(engine) as session:
-        load_folder(session, folder, today=date.fromisoformat(CUTOFF))
-    engine.dispose()
-    return settings
-
-
-def issue_tokens(settings: Settings) -> dict[str, str]:
-    """A committed user and token per role (names: role + '.user')."""
-    engine = db.make_engine(settings)
-    with db.transaction(engine) as session:
-        tokens = {
-            role: auth.create_user(session, name=f"{role}.user", role=role)[1]
-            for role in ("viewer", "investment", "planner", "admin")
-        }
-    engine.dispose()
-    return tokens
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A real server on a database of its own, and a token per role."""
-    settings = prepared_settings(tmp_path_factory.mktemp("sample"))
-    tokens = issue_tokens(settings)
-    with running_server(settings) as url:
-        yield Server(url=url, tokens=tokens)
+    folder = tmp_path_factory.mktemp("sample")
+    sample_as_of(folder, CUTOFF)
+    database = migrated_database(
+        "yatou_test_api", sample=folder, loaded_on=date.fromisoformat(CUTOFF), roles=ROLES
+    )
+    with running_server(database.settings) as url:
+        yield Server(url=url, tokens=database.tokens)
 
 
 def patch(server: Server, role: str, code: str, body: Any, etag: str) -> httpx.Response:

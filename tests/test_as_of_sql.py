@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from gis_service.fields import to_json_value
+from gis_service.parcels.fields import to_json_value
 from gis_service.repo import parcel_reads, parcel_writes
 from gis_service.rules.history import state_as_of
 

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from gis_service import auth
-from gis_service.deps import get_session
+from gis_service.api import auth
+from gis_service.api.deps import get_session
 from gis_service.main import create_app
 from gis_service.settings import Settings
 from tests.api_helpers import bearer, counts, feature, square, tokens

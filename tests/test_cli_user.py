@@ -10,19 +10,17 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
-from gis_service import auth, db
+from gis_service import db
+from gis_service.api import auth
 from gis_service.cli import main
-from gis_service.settings import Settings
-from tests.conftest import fresh_database
+from tests.conftest import migrated_database
 
 
 @pytest.fixture(scope="module")
 def cli_database() -> Iterator[tuple[str, Engine]]:
     """URL and engine of a migrated, empty database for the CLI tests."""
-    url = fresh_database("yatou_test_cli")
-    settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+    settings = migrated_database("yatou_test_cli", sample=None).settings
     engine = db.make_engine(settings)
-    db.upgrade(engine, settings)
     yield str(settings.database_url), engine
     engine.dispose()
 

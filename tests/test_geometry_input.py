@@ -9,8 +9,8 @@ import pytest
 from pyproj import Transformer
 from shapely.geometry import shape
 
-from gis_service.errors import InvalidInput
-from gis_service.geometry_input import clean_geometry, declared_epsg
+from gis_service.api.errors import InvalidInput
+from gis_service.parcels.geometry_input import clean_geometry, declared_epsg
 
 AREA = (122.30, 37.00, 122.65, 37.30)
 X, Y = 122.45, 37.15

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from gis_service.fields import FIELD_KINDS, to_json_value
-from gis_service.loader import load_folder
+from gis_service.parcels.fields import FIELD_KINDS, to_json_value
+from gis_service.parcels.loader import load_folder
 from gis_service.repo import parcel_reads
 from gis_service.repo.parcel_reads import ParcelQuery
 from gis_service.rules.history import state_as_of

@@ -22,7 +22,7 @@ from gis_service.maps.payload import deadline_windows
 from gis_service.maps.planner import COMMUNITIES_LAYER_ZH, build_planner_map
 from gis_service.maps.planner_element import PlannerScript
 from gis_service.maps.safe_json import script_json
-from gis_service.maps.styling import STAGE_RAMP, level_colour, stage_colour
+from gis_service.maps.styling import STAGE_RAMP, stage_colour
 from gis_service.rules.levels import LEVEL_COLOURS, Level
 from gis_service.rules.phrases import deadline_phrase
 from gis_service.rules.stages import CATEGORIES, CATEGORY_LABELS_ZH, STAGES
@@ -163,8 +163,7 @@ def test_level_colours_are_the_design_colours() -> None:
         lvl.value: colour for lvl, colour in LEVEL_COLOURS.items()
     }
     assert [c["key"] for c in data["levels"]][:2] == ["red", "orange"]  # most urgent first
-    assert level_colour("red") == "#d73027"
-    assert level_colour("nonsense") == level_colour(None) == "#9e9e9e"
+    assert data["unknown_colour"] == "#9e9e9e"  # planner.js's colour for a key it does not know
 
 
 def test_legend_counts_match_the_data() -> None:
@@ -206,6 +205,15 @@ def test_only_shown_properties_are_embedded_and_coordinates_rounded() -> None:
     html = sample_map().get_root().render()
     assert "秘密的人" not in html and "不应嵌入的备注" not in html
     assert not re.search(r"\d\.\d{7,}", _embedded_json(html))
+
+
+def test_derived_flags_are_embedded_for_the_script() -> None:
+    by_code = {p["code"]: p for p in planner_data(sample_map())["parcels"]}
+    assert [c for c, p in sorted(by_code.items()) if p["overdue"]] == ["T-00", "T-06"]  # red
+    assert by_code["T-05"]["level"] == "grey" and by_code["T-05"]["overdue"] is False
+    assert (
+        by_code["T-00"]["stage_key"] == f"{by_code['T-00']['category']}/{by_code['T-00']['stage']}"
+    )
 
 
 def test_deadline_windows_and_phrases() -> None:
@@ -414,7 +422,7 @@ def test_above_the_limit_embeds_clustered_points() -> None:
 
 def test_at_the_limit_shapes_are_embedded() -> None:
     assert planner_data(sample_map(embed_limit=12))["mode"] == "shapes"
-    assert level_colour(Level.BLUE) == "#4575b4"
+    assert LEVEL_COLOURS[Level.BLUE] == "#4575b4"
 
 
 def test_custom_basemap_uses_the_configured_tile_server() -> None:

@@ -61,6 +61,22 @@ def test_clicking_a_parcel_opens_its_popup(page: tuple[Page, Recorder]) -> None:
     assert "测试地块6" in popup.inner_text()
     assert "查看变更历史" in popup.inner_text()
     assert tab.locator(".yp-history").get_attribute("href") == "/api/parcels/T-06/history"
+    # Words, labels and the overdue flag come from Python (labels.py, the field table, payload).
+    data = planner_data(sample_map())
+    labels, words = data["field_labels"], data["words"]
+    for text in (labels["category"], labels["stage"], labels["deadline"], words["history_link"]):
+        assert text in popup.inner_text()
+    assert tab.locator(".yp-overdue").inner_text() == "逾期5天"  # T-06 is red, 5 days late
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / "planner_popup.png"))
+
+
+def test_parcel_without_deadline_is_grey_with_its_label(page: tuple[Page, Recorder]) -> None:
+    tab, _ = page
+    assert tab.evaluate("YatouPlanner.current.openParcel('T-05')")
+    badge = tab.locator(".leaflet-popup-content .yp-badge")
+    assert badge.inner_text() == "灰 无期限"
+    assert badge.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(158, 158, 158)"
 
 
 def test_community_filter_hides_the_others(page: tuple[Page, Recorder]) -> None:

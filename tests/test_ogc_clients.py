@@ -13,7 +13,6 @@ import re
 import subprocess
 import uuid
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +20,9 @@ import httpx
 import pytest
 from owslib.ogcapi.features import Features
 
-from gis_service import auth, db
-from gis_service.loader import load_folder
 from gis_service.rules.stages import CATEGORIES
-from gis_service.settings import PROJECT_ROOT, Settings
 from tests.api_helpers import feature, square
-from tests.conftest import fresh_database, running_server
+from tests.conftest import migrated_database, running_server
 
 COLLECTIONS = (*CATEGORIES, "communities")
 RUN = uuid.uuid4().hex[:8]
@@ -159,20 +155,12 @@ def test_owslib_reads_collections_and_items(live_server: str) -> None:
 @pytest.fixture(scope="module")
 def writable_server() -> Iterator[tuple[str, dict[str, str]]]:
     """A server on its own database (sample data loaded) and a token per role."""
-    url = fresh_database("yatou_test_ogc")
-    settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
-    engine = db.make_engine(settings)
-    db.upgrade(engine, settings)
-    with db.transaction(engine) as session:
-        load_folder(session, PROJECT_ROOT / "data" / "geo", today=date(2022, 1, 1))
-        # Unique names: with DATABASE_URL set, fresh_database gives the shared database back.
-        tokens = {
-            role: auth.create_user(session, name=f"ogc-{role}-{RUN}", role=role)[1]
-            for role in ("planner", "investment", "admin")
-        }
-    engine.dispose()
-    with running_server(settings) as base:
-        yield base, tokens
+    # Unique names: with DATABASE_URL set, fresh_database gives the shared database back.
+    database = migrated_database(
+        "yatou_test_ogc", roles=("planner", "investment", "admin"), user_name=f"ogc-{{role}}-{RUN}"
+    )
+    with running_server(database.settings) as base:
+        yield base, database.tokens
 
 
 def test_writes_through_ogc_are_read_by_gdal(

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Page
 from sqlalchemy.orm import Session
 
-from gis_service.map_files import render_planner_maps
+from gis_service.maps.files import render_planner_maps
 from gis_service.repo import parcel_writes
 from gis_service.settings import Settings
 from tests.browser import ARTIFACTS, Recorder, chromium

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from gis_service.errors import InvalidInput, MalformedBody
-from gis_service.parcel_input import (
+from gis_service.api.errors import InvalidInput, MalformedBody
+from gis_service.parcels.parcel_input import (
     merge_patch,
     new_parcel,
     parse_iso_date,

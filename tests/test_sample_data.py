@@ -18,7 +18,7 @@ import pytest
 import shapely
 from shapely.geometry import MultiPolygon, box, shape
 
-from gis_service.fields import FIELD_KINDS
+from gis_service.parcels.fields import FIELD_KINDS
 from gis_service.rules.history import coerce_state, fold_changes, state_of_history
 from gis_service.rules.kpis import compute_kpis
 from gis_service.rules.stages import STAGES

@@ -17,10 +17,10 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from gis_service import db
-from gis_service.screen.files import write_screen_file
+from gis_service.screen.screen_file import write_screen_file
 from gis_service.settings import Settings
 from tests.browser import ARTIFACTS, Recorder, chromium
-from tests.conftest import SAMPLE_LOADED_ON, free_port, running_server, sample_database
+from tests.conftest import SAMPLE_LOADED_ON, free_port, migrated_database, running_server
 
 pytestmark = pytest.mark.browser
 
@@ -32,11 +32,13 @@ SIZES = [(1920, 1080), (3840, 2160)]
 @pytest.fixture(scope="module")
 def screen_settings() -> Settings:
     """Settings of a database of the module's own, with the sample data, short periods."""
-    return sample_database(
-        "yatou_test_screen",
-        screen_refresh_seconds=REFRESH_SECONDS,
-        screen_playback_seconds=3,
-        today=SAMPLE_LOADED_ON,  # the live page's "today": edits made now show on it
+    settings = migrated_database("yatou_test_screen").settings
+    return settings.model_copy(
+        update={
+            "screen_refresh_seconds": REFRESH_SECONDS,
+            "screen_playback_seconds": 3,
+            "today": SAMPLE_LOADED_ON,  # the live page's "today": edits made now show on it
+        }
     )
 
 
@@ -151,7 +153,7 @@ def test_an_edit_shows_within_one_refresh(
 
 def _edit_name(settings: Settings, server: str, code: str, name: str) -> None:
     """Rename a parcel through the API (effective today, the date the live page shows)."""
-    from gis_service import auth
+    from gis_service.api import auth
 
     engine = db.make_engine(settings)
     with db.transaction(engine) as session:

@@ -9,6 +9,7 @@ from typing import Any
 
 from gis_service.maps.geometry import Transform, label_point, prepare_geometry
 from gis_service.maps.styling import stage_key
+from gis_service.rules.levels import Level
 from gis_service.rules.phrases import deadline_phrase
 
 # Only what the popup, tooltip, filters and search show is embedded (issue 5, "Size").
@@ -24,6 +25,9 @@ def slim_parcel(
     props = feature.get("properties") or {}
     record: dict[str, Any] = {k: _text(props.get(k)) for k in _TEXT_FIELDS + _DATE_FIELDS}
     record.update({k: _int(props.get(k)) for k in _INT_FIELDS})
+    # The legend keys of both colourings; a parcel without a level is grey (no deadline).
+    record["level"] = record["level"] or Level.GREY.value
+    record["stage_key"] = stage_key(record["category"], record["stage"])
     record["completed_late"] = props.get("completed_late") is True
     record["illustrative"] = props.get("illustrative") is True
     record["milestones"] = [_milestone(m) for m in props.get("milestones") or []]
@@ -31,6 +35,7 @@ def slim_parcel(
     done = record["level"] == "green"
     record["deadline_text"] = deadline_phrase(record["days_left"], done)
     record["windows"] = deadline_windows(_date(record["deadline"]), as_of, done)
+    record["overdue"] = not done and record["days_left"] is not None and record["days_left"] < 0
     record["geometry"] = _geometry(feature.get("geometry"), transform, points)
     return record
 
@@ -52,8 +57,8 @@ def deadline_windows(deadline: date | None, as_of: date, done: bool) -> list[str
 def legend_counts(parcels: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
     """Parcels per legend class of each colouring, from the embedded records."""
     return {
-        "level": dict(Counter(p["level"] or "grey" for p in parcels)),
-        "stage": dict(Counter(stage_key(p["category"], p["stage"]) for p in parcels)),
+        "level": dict(Counter(p["level"] for p in parcels)),
+        "stage": dict(Counter(p["stage_key"] for p in parcels)),
     }
 
 

@@ -14,10 +14,24 @@ from gis_service.maps.assets import leaflet_only, link_assets
 from gis_service.maps.basemaps import add_basemap
 from gis_service.maps.gcj02 import wgs84_to_gcj02
 from gis_service.maps.geometry import Transform, prepare_geometry
-from gis_service.maps.labels import FIELD_LABELS_ZH, format_as_of
+from gis_service.maps.labels import (
+    COLOURINGS_ZH,
+    DEADLINE_WINDOWS_ZH,
+    PLANNER_WORDS_ZH,
+    format_as_of,
+)
 from gis_service.maps.payload import legend_counts, slim_parcel
 from gis_service.maps.planner_element import PlannerScript
-from gis_service.maps.styling import COMMUNITY_OUTLINE, level_classes, stage_classes
+from gis_service.maps.styling import (
+    AVENUE_LINE,
+    COMMUNITY_OUTLINE,
+    LAND_FILL,
+    PARCEL_OUTLINE,
+    UNKNOWN_COLOUR,
+    level_classes,
+    stage_classes,
+)
+from gis_service.parcels.fields import ISO_DATE, PROPERTY_LABELS_ZH
 from gis_service.rules.stages import CATEGORIES, CATEGORY_LABELS_ZH, STAGE_LABELS_ZH
 
 YATOU_CENTRE = (37.165, 122.43)  # lat, lon: the initial view before the data's bounds apply
@@ -140,6 +154,9 @@ def _base_data(
     return {
         "community_shapes": shapes,
         "community_outline": COMMUNITY_OUTLINE,
+        "parcel_outline": PARCEL_OUTLINE,
+        "land_fill": LAND_FILL,
+        "avenue_line": AVENUE_LINE,
         "land": [_named_shape(f, None) for f in _features(land)] if light_base else [],
         "avenue": [_named_shape(f, None) for f in _features(avenue)] if light_base else [],
     }
@@ -166,13 +183,18 @@ def _features(collection: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 
 def _vocabulary() -> dict[str, Any]:
-    """Labels and colour classes, from gis_service.rules (never redefined here)."""
+    """Every word and colour planner.js shows, from the rules, the field table and labels.py."""
     return {
         "categories": [{"key": c, "label": CATEGORY_LABELS_ZH[c]} for c in CATEGORIES],
         "stage_labels": STAGE_LABELS_ZH,
-        "field_labels": FIELD_LABELS_ZH,
+        "field_labels": PROPERTY_LABELS_ZH,
         "levels": level_classes(),
         "stages": stage_classes(),
+        "unknown_colour": UNKNOWN_COLOUR,
+        "windows": [list(w) for w in DEADLINE_WINDOWS_ZH],
+        "colourings": [list(c) for c in COLOURINGS_ZH],
+        "words": PLANNER_WORDS_ZH,
+        "iso_date": ISO_DATE,
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from gis_service.rules.levels import LEVEL_COLOURS, LEVEL_LABELS_ZH, LEVEL_ORDER, Level
+from gis_service.rules.levels import LEVEL_COLOURS, LEVEL_LABELS_ZH, LEVEL_ORDER
 from gis_service.rules.stages import CATEGORIES, CATEGORY_LABELS_ZH, STAGE_LABELS_ZH, STAGES
 
 # A sequential light-to-dark ramp (ColorBrewer YlGnBu end points and middle): early stages
@@ -12,14 +12,10 @@ from gis_service.rules.stages import CATEGORIES, CATEGORY_LABELS_ZH, STAGE_LABEL
 STAGE_RAMP: Final[tuple[str, ...]] = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
 UNKNOWN_COLOUR: Final[str] = "#9e9e9e"
 COMMUNITY_OUTLINE: Final[str] = "#6a51a3"
-
-
-def level_colour(level: str | None) -> str:
-    """Fill colour of a risk level; grey for an unknown level."""
-    try:
-        return LEVEL_COLOURS[Level(level)] if level is not None else UNKNOWN_COLOUR
-    except ValueError:
-        return UNKNOWN_COLOUR
+PARCEL_OUTLINE: Final[str] = "#37474f"
+# The light base drawn when no tile layer is chosen: land and 成山大道.
+LAND_FILL: Final[str] = "#f5f2ea"
+AVENUE_LINE: Final[str] = "#d9a441"
 
 
 def stage_colour(category: str | None, stage: str | None) -> str:

@@ -1,4 +1,4 @@
-"""The OGC collections' data: parcels by category (through parcel_listing) and communities."""
+"""The OGC collections' data: parcels by category (through parcels.listing) and communities."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from gis_service import parcel_listing
-from gis_service.errors import NotFound
+from gis_service.api.errors import NotFound
 from gis_service.ogc.documents import Extent
 from gis_service.ogc.query import COLLECTION_IDS, COMMUNITIES, ItemsQuery
-from gis_service.parcel_listing import Page
+from gis_service.parcels import listing
+from gis_service.parcels.listing import Page
 from gis_service.repo import communities, extents
 from gis_service.repo.parcel_reads import ParcelQuery
 from gis_service.rules.levels import RiskThresholds
@@ -65,7 +65,7 @@ def list_items(
         community=query.filters.get("community"),
         bbox=query.bbox,
     )
-    return parcel_listing.list_features(
+    return listing.list_features(
         session,
         parcel_query,
         on=on,
@@ -85,7 +85,7 @@ def get_item(
         if not rows:
             raise NotFound(f"no community named {feature_id!r}", field="featureId")
         return community_feature(rows[0])
-    feature = parcel_listing.get_feature(session, feature_id, on=on, thresholds=thresholds)
+    feature = listing.get_feature(session, feature_id, on=on, thresholds=thresholds)
     if feature["properties"]["category"] != collection_id:
         raise NotFound(
             f"parcel {feature_id!r} is not in collection {collection_id!r}", field="featureId"

@@ -12,28 +12,14 @@ from typing import Any, Final
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from gis_service.maps.labels import FIELD_LABELS_ZH
+from gis_service.parcels.fields import label_zh
 from gis_service.rules.levels import LEVEL_LABELS_ZH, Level
 from gis_service.rules.stages import CATEGORY_LABELS_ZH, STAGE_LABELS_ZH
 
-# Names the map popups do not show, labelled here for the full property table.
-EXTRA_LABELS_ZH: Final[dict[str, str]] = {
-    "intended_tenant": "意向租户",
-    "contact": "联系方式",
-    "plan_targets": "计划目标",
-    "illustrative": "示意数据",
-    "version": "版本",
-    "updated_at": "更新时间",
-    "as_of": "统计日期",
-    "level": "风险等级",
-    "planned_progress": "计划进度",
-    "days_left": "剩余天数",
-    "completed_late": "逾期完成",
-    "last_change": "最近变更",
-    "kind": "类型",
-}
 LEVEL_VALUES: Final = frozenset(level.value for level in Level)
 KIND_LABELS_ZH: Final[dict[str, str]] = {"community": "社区", "urban_village": "城中村"}
+# The one property of a community that is not a parcel field.
+COMMUNITY_LABELS_ZH: Final[dict[str, str]] = {"kind": "类型"}
 # Columns of the items table, per kind of collection.
 PARCEL_COLUMNS: Final = ("code", "name", "stage", "progress", "deadline", "community", "level")
 COMMUNITY_COLUMNS: Final = ("name", "kind")
@@ -41,7 +27,7 @@ COMMUNITY_COLUMNS: Final = ("name", "kind")
 
 def label(field: str) -> str:
     """The Chinese label of a property name (the name itself when it has none)."""
-    return FIELD_LABELS_ZH.get(field) or EXTRA_LABELS_ZH.get(field) or field
+    return COMMUNITY_LABELS_ZH.get(field) or label_zh(field)
 
 
 def display(field: str, value: Any, properties: dict[str, Any]) -> str:

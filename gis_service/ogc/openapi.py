@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from gis_service.api_responses import ErrorBody, error_responses
+from gis_service.api.error_responses import ErrorBody, error_responses
 
 PARAMETER_ERROR: Final[dict[str, Any]] = {
     "model": ErrorBody,

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Final, Literal
 
-from gis_service.errors import ServiceError
+from gis_service.api.errors import ServiceError
+from gis_service.parcels.fields import ISO_DATE
 from gis_service.rules.levels import Level
 from gis_service.rules.stages import CATEGORIES, STAGES
 
@@ -22,7 +23,7 @@ Format = Literal["json", "html"]
 COMMUNITIES: Final = "communities"
 COLLECTION_IDS: Final[tuple[str, ...]] = (*CATEGORIES, COMMUNITIES)
 
-_GDAL_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T")
+_GDAL_DATE: Final = re.compile(f"{ISO_DATE}T")
 
 DEFAULT_LIMIT: Final = 10
 MAX_LIMIT: Final = 10_000

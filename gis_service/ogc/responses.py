@@ -6,10 +6,10 @@ from typing import Any
 
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from gis_service.edits import EditResult
 from gis_service.ogc import html as ogc_html
 from gis_service.ogc.documents import GEOJSON, HTML, JSON, collection_title
 from gis_service.ogc.query import COMMUNITIES, Format, ItemsQuery
+from gis_service.parcels.edits import EditResult
 from gis_service.rules.levels import LEVEL_COLOURS
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from gis_service.fields import FIELD_KINDS, Kind
 from gis_service.ogc.documents import collection_title
 from gis_service.ogc.query import COMMUNITIES
+from gis_service.parcels.fields import FIELD_KINDS, Kind
 from gis_service.rules.levels import Level
 from gis_service.rules.stages import STAGES
 

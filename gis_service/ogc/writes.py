@@ -1,4 +1,4 @@
-"""OGC API – Features Part 4 on the category collections, through gis_service.edits.
+"""OGC API – Features Part 4 on the category collections, through gis_service.parcels.edits.
 
 Validation, roles and versions are those of /api/parcels (edits.py); this module only maps
 a collection onto them: a feature belongs to the collection of its category, and a feature
@@ -12,12 +12,12 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
-from gis_service import edits
-from gis_service.auth import User
-from gis_service.edits import EditResult
-from gis_service.errors import InvalidInput, NotFound, ServiceError
+from gis_service.api.auth import User
+from gis_service.api.errors import InvalidInput, NotFound, ServiceError
 from gis_service.ogc.collections import require_collection
 from gis_service.ogc.query import COMMUNITIES
+from gis_service.parcels import edits
+from gis_service.parcels.edits import EditResult
 from gis_service.repo import parcel_reads
 from gis_service.settings import Settings
 

@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from gis_service.parcels.fields import COLUMN_FIELDS
 from gis_service.repo.sql_files import sql_file
+
+# The columns of parcel_current and parcel_as_of() that a read returns, in the view's order
+# (the geometry is selected apart, as GeoJSON); tests/test_field_table.py checks the view.
+READ_COLUMNS: Final[tuple[str, ...]] = (
+    "id",
+    "code",
+    *COLUMN_FIELDS,
+    "milestones",
+    "version",
+    "updated_at",
+)
+_SELECT_LIST: Final = ", ".join(f"p.{column}" for column in READ_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -58,7 +71,8 @@ def select_parcels(
         "maxlat": maxlat,
     }
     outline = "ST_AsGeoJSON(p.geom, 6)::jsonb" if geometry else "NULL::jsonb"
-    statement = text(sql_file("parcels_select").format(source=source, geometry=outline))
+    sql = sql_file("parcels_select").format(columns=_SELECT_LIST, source=source, geometry=outline)
+    statement = text(sql)
     return [dict(row) for row in session.execute(statement, params).mappings()]
 
 

@@ -11,8 +11,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from gis_service.errors import Conflict, InvalidInput, NotFound, StaleVersion
-from gis_service.fields import COLUMN_FIELDS, FIELD_KINDS, to_json_value
+from gis_service.api.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from gis_service.parcels.fields import COLUMN_FIELDS, FIELD_KINDS, to_json_value
 
 # Sentences for the constraints the database enforces, so a 422 names the rule that failed.
 CONSTRAINT_MESSAGES: dict[str, tuple[str, str]] = {

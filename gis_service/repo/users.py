@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from gis_service.errors import Conflict, InvalidInput, NotFound
+from gis_service.api.errors import Conflict, InvalidInput, NotFound
 
 _COLUMNS = "name, role, created_at, revoked_at"
 

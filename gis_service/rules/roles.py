@@ -41,20 +41,6 @@ ALLOWED: Final[dict[Role, frozenset[Operation]]] = {
 
 # The investment team edits idle buildings only (issue #4), and only its marks on them.
 INVESTMENT_CATEGORY: Final = "idle_building"
-# `completed_on` is included because the last stage (revitalised) requires it (data-model.md),
-# and `progress` because the team's stage moves are reported with it.
-INVESTMENT_FIELDS: Final[frozenset[str]] = frozenset(
-    {
-        "stage",
-        "progress",
-        "completed_on",
-        "floor_area_m2",
-        "vacant_area_m2",
-        "intended_tenant",
-        "contact",
-        "note",
-    }
-)
 
 
 def may(role: str, operation: Operation) -> bool:
@@ -65,10 +51,13 @@ def may(role: str, operation: Operation) -> bool:
         return False
 
 
-def edit_refusal(role: str, category: str, fields: Iterable[str]) -> tuple[str, str | None] | None:
+def edit_refusal(
+    role: str, category: str, fields: Iterable[str], *, investment_fields: frozenset[str]
+) -> tuple[str, str | None] | None:
     """Why a role may not change these fields of a parcel of this category: (sentence, field).
 
-    None when the edit is allowed. `fields` are the fields the edit actually changes.
+    None when the edit is allowed. `fields` are the fields the edit actually changes;
+    `investment_fields` those the investment team may change (the field table says which).
     """
     if not may(role, Operation.EDIT):
         return f"role {role} may not edit parcels", None
@@ -76,9 +65,9 @@ def edit_refusal(role: str, category: str, fields: Iterable[str]) -> tuple[str, 
         return None
     if category != INVESTMENT_CATEGORY:
         return f"role investment edits idle buildings only; this parcel is a {category}", None
-    foreign = sorted(set(fields) - INVESTMENT_FIELDS)
+    foreign = sorted(set(fields) - investment_fields)
     if foreign:
-        allowed = ", ".join(sorted(INVESTMENT_FIELDS))
+        allowed = ", ".join(sorted(investment_fields))
         return (
             f"role investment may not change {', '.join(foreign)} (allowed: {allowed})",
             foreign[0],

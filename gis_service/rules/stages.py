@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal, get_args
 
-CATEGORIES: Final[tuple[str, ...]] = (
-    "demolition_area",
-    "old_compound",
-    "idle_building",
-    "key_project",
-)
+# The four categories of the plan, in the plan's order (the one place they are spelt).
+Category = Literal["demolition_area", "old_compound", "idle_building", "key_project"]
+CATEGORIES: Final[tuple[str, ...]] = get_args(Category)
 
 CATEGORY_LABELS_ZH: Final[dict[str, str]] = {
     "demolition_area": "拆迁区域",
@@ -53,31 +50,3 @@ STAGE_LABELS_ZH: Final[dict[str, dict[str, str]]] = {
         "operating": "投产运营",
     },
 }
-
-
-def is_category(category: str) -> bool:
-    """Whether the text names one of the four categories."""
-    return category in STAGES
-
-
-def is_stage_of(category: str, stage: str) -> bool:
-    """Whether the stage belongs to the category."""
-    return stage in STAGES.get(category, ())
-
-
-def completed_stage(category: str) -> str:
-    """The last stage of a category, which means the parcel is completed."""
-    return STAGES[category][-1]
-
-
-def stage_index(category: str, stage: str) -> int:
-    """Position of a stage in its category's order (0 = first); ValueError when foreign."""
-    try:
-        return STAGES[category].index(stage)
-    except (KeyError, ValueError):
-        raise ValueError(f"stage {stage!r} is not a stage of category {category!r}") from None
-
-
-def stage_label(category: str, stage: str) -> str:
-    """The Chinese label of a stage in its category."""
-    return STAGE_LABELS_ZH[category][stage]

@@ -14,7 +14,7 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
-from gis_service.features import feature_collection, parcel_feature
+from gis_service.parcels.features import feature_collection, parcel_feature
 from gis_service.repo import communities, parcel_reads
 from gis_service.repo.parcel_reads import ParcelQuery
 from gis_service.rules.kpis import BASELINE_DATE, compute_kpis

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from gis_service.map_inputs import base_layer
+from gis_service.maps.map_data import base_layer
 from gis_service.screen.bundle import community_outlines, legend
 from gis_service.settings import Settings
 

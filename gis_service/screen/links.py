@@ -16,9 +16,9 @@ from urllib.parse import quote
 from fastapi import Depends, Query
 from sqlalchemy.orm import Session
 
-from gis_service.auth import BearerDep, User, current_reader, hash_token
-from gis_service.deps import SessionDep, SettingsDep
-from gis_service.errors import InvalidInput, Unauthorized
+from gis_service.api.auth import BearerDep, User, current_reader, hash_token
+from gis_service.api.deps import SessionDep, SettingsDep
+from gis_service.api.errors import InvalidInput, Unauthorized
 from gis_service.repo import screen_links
 
 

@@ -1,12 +1,8 @@
 -- Parcels of a source relation (the current view, or the fold as of a date), filtered.
 -- Every filter is optional: a NULL parameter switches it off. {geometry} is the GeoJSON of
--- the outline, or NULL when the caller needs only the facts (KPIs).
-SELECT p.id, p.code, p.name, p.category, p.stage, p.progress, p.start_date, p.deadline,
-       p.completed_on, p.community, p.responsible_unit, p.responsible_person,
-       p.buildings_total, p.buildings_demolished, p.households, p.floor_area_m2,
-       p.vacant_area_m2, p.investment_wan, p.committee_formed_on, p.intended_tenant,
-       p.contact, p.plan_targets, p.note, p.illustrative, p.milestones, p.version,
-       p.updated_at,
+-- the outline, or NULL when the caller needs only the facts (KPIs); {columns} are the source's
+-- columns from the field table (gis_service.parcels.fields), never a second hand-written list.
+SELECT {columns},
        {geometry} AS geometry
 FROM {source} AS p
 WHERE (CAST(:category AS text) IS NULL OR p.category = :category)

@@ -2,19 +2,15 @@
  * Yatou renewal map: the planners' map behaviour (issue 5).
  *
  * Every value from the database is written with textContent or new Option(text): never
- * innerHTML, never a Leaflet popup/tooltip string (Leaflet parses strings as HTML). Colours,
- * labels and counts come from the Python side (gis_service.maps), so there is one definition.
+ * innerHTML, never a Leaflet popup/tooltip string (Leaflet parses strings as HTML). Every
+ * word, label, colour, legend key and derived flag (overdue, deadline windows, the grey level of
+ * a parcel without a deadline) comes from the Python side (gis_service.maps.planner, its
+ * labels.py and the field table): this file spells no Chinese word and recomputes no rule.
  */
 (function (global) {
   'use strict';
 
-  var WINDOWS = [
-    ['', '全部期限'],
-    ['month', '本月到期'],
-    ['quarter', '本季度到期'],
-    ['overdue', '已逾期']
-  ];
-  var BASE_STYLE = { color: '#37474f', weight: 1, opacity: 0.9, fillOpacity: 0.75 };
+  var BASE_STYLE = { weight: 1, opacity: 0.9, fillOpacity: 0.75 };
 
   /* ---------- small DOM helpers ---------- */
 
@@ -39,6 +35,13 @@
     return template.split('{' + key + '}').join(encodeURIComponent(value));
   }
 
+  function format(template, values) {
+    // {name} placeholders of the Python-side words; split/join so "$&" in a value stays literal.
+    return Object.keys(values).reduce(function (text, key) {
+      return text.split('{' + key + '}').join(String(values[key]));
+    }, template);
+  }
+
   function indexBy(list, key) {
     var out = {};
     list.forEach(function (item) { out[item[key]] = item; });
@@ -60,7 +63,7 @@
   /* ---------- colours and labels ---------- */
 
   function classKey(state, p) {
-    return state.colour === 'stage' ? p.category + '/' + p.stage : (p.level || 'grey');
+    return state.colour === 'stage' ? p.stage_key : p.level;
   }
 
   function classesOf(state) {
@@ -70,12 +73,25 @@
   function colourOf(state, p) {
     var index = state.colour === 'stage' ? state.stageIndex : state.levelIndex;
     var found = index[classKey(state, p)];
-    return found ? found.colour : '#9e9e9e';
+    return found ? found.colour : state.data.unknown_colour;
   }
 
   function levelLabel(state, p) {
-    var found = state.levelIndex[p.level || 'grey'];
+    var found = state.levelIndex[p.level];
     return found ? found.label : '';
+  }
+
+  function levelColour(state, p) {
+    var found = state.levelIndex[p.level];
+    return found ? found.colour : state.data.unknown_colour;
+  }
+
+  function fieldLabel(state, name) {
+    return state.data.field_labels[name] || name;
+  }
+
+  function word(state, key, values) {
+    return format(state.data.words[key], values || {});
   }
 
   function stageLabel(state, p) {
@@ -101,40 +117,43 @@
     return append(row, [el('th', null, label), el('td', null, value)]);
   }
 
-  function progressBar(p) {
+  function progressBar(state, p) {
     var wrap = el('div', 'yp-progress');
     var bar = el('div', 'yp-bar');
     var fill = el('div', 'yp-fill');
     fill.style.width = Math.max(0, Math.min(100, p.progress || 0)) + '%';
     bar.appendChild(fill);
-    var text = '进度 ' + (p.progress === null ? '—' : p.progress + '%');
+    var text = word(state, 'progress', { progress: p.progress === null ? '—' : p.progress + '%' });
     if (p.planned_progress !== null) {
       var mark = el('div', 'yp-plan');
       mark.style.left = Math.max(0, Math.min(100, p.planned_progress)) + '%';
-      mark.title = '计划进度 ' + p.planned_progress + '%';
+      mark.title = word(state, 'planned_mark', { planned: p.planned_progress + '%' });
       bar.appendChild(mark);
-      text += '（计划 ' + p.planned_progress + '%）';
+      text += word(state, 'planned', { planned: p.planned_progress + '%' });
     }
     return append(wrap, [bar, el('div', 'yp-progress-text', text)]);
   }
 
-  function deadlineRow(p) {
+  function deadlineRow(state, p) {
     var td = el('td');
-    append(td, [document.createTextNode(p.deadline || '无')]);
-    var cls = p.days_left !== null && p.days_left < 0 && p.level !== 'green' ? 'yp-overdue' : 'yp-left';
-    td.appendChild(el('span', cls, p.deadline_text));
-    if (p.completed_on) td.appendChild(el('span', 'yp-done', '完成于 ' + p.completed_on));
-    if (p.completed_late) td.appendChild(el('span', 'yp-late', '逾期完成'));
-    return append(el('tr'), [el('th', null, '期限'), td]);
+    append(td, [document.createTextNode(p.deadline || word(state, 'no_deadline'))]);
+    td.appendChild(el('span', p.overdue ? 'yp-overdue' : 'yp-left', p.deadline_text));
+    if (p.completed_on) td.appendChild(el('span', 'yp-done', word(state, 'done_on', { date: p.completed_on })));
+    if (p.completed_late) td.appendChild(el('span', 'yp-late', fieldLabel(state, 'completed_late')));
+    return append(el('tr'), [el('th', null, fieldLabel(state, 'deadline')), td]);
   }
 
-  function milestoneTable(p) {
+  function milestoneTable(state, p) {
     if (!p.milestones.length) return null;
     var table = el('table', 'yp-milestones');
-    var head = append(el('tr'), [el('th', null, '节点'), el('th', null, '计划'), el('th', null, '完成')]);
+    var head = append(el('tr'), [
+      el('th', null, fieldLabel(state, 'milestones')),
+      el('th', null, word(state, 'milestone_due')),
+      el('th', null, word(state, 'milestone_done'))
+    ]);
     table.appendChild(head);
     p.milestones.forEach(function (m) {
-      var done = el('td', m.done_on ? 'yp-ms-done' : 'yp-ms-open', m.done_on || '未完成');
+      var done = el('td', m.done_on ? 'yp-ms-done' : 'yp-ms-open', m.done_on || word(state, 'milestone_open'));
       table.appendChild(append(el('tr'), [el('td', null, m.name), el('td', null, m.due_date || '—'), done]));
     });
     return table;
@@ -143,14 +162,14 @@
   function lastChange(state, p) {
     var c = p.last_change;
     if (!c) return null;
-    var field = state.data.field_labels[c.field] || c.field || '';
+    var field = c.field ? fieldLabel(state, c.field) : '';
     var parts = [field, c.effective_date, c.actor].filter(function (x) { return x; });
-    return el('div', 'yp-change', '最近变更：' + parts.join(' · '));
+    return el('div', 'yp-change', word(state, 'last_change', { change: parts.join(' · ') }));
   }
 
   function historyLink(state, p) {
     if (!state.data.history_url || !p.code) return null;
-    var a = el('a', 'yp-history', '查看变更历史');
+    var a = el('a', 'yp-history', word(state, 'history_link'));
     a.href = fillTemplate(state.data.history_url, 'code', p.code);
     a.target = '_blank';
     a.rel = 'noopener';
@@ -161,22 +180,23 @@
     var box = el('div', 'yatou-popup');
     var head = append(el('div', 'yp-head'), [el('strong', 'yp-name', p.name), el('span', 'yp-code', p.code)]);
     var badge = el('span', 'yp-badge', levelLabel(state, p));
-    badge.style.background = state.levelIndex[p.level || 'grey'] ? state.levelIndex[p.level || 'grey'].colour : '#9e9e9e';
+    badge.style.background = levelColour(state, p);
     var facts = append(el('table', 'yp-facts'), [
-      factRow('类别', categoryLabel(state, p.category)),
-      factRow('阶段', stageLabel(state, p)),
-      deadlineRow(p),
-      factRow('责任单位', p.responsible_unit),
-      factRow('社区', p.community)
+      factRow(fieldLabel(state, 'category'), categoryLabel(state, p.category)),
+      factRow(fieldLabel(state, 'stage'), stageLabel(state, p)),
+      deadlineRow(state, p),
+      factRow(fieldLabel(state, 'responsible_unit'), p.responsible_unit),
+      factRow(fieldLabel(state, 'community'), p.community)
     ]);
-    var flags = append(el('div', 'yp-flags'), [badge, p.illustrative ? el('span', 'yp-illustrative', '示意数据') : null]);
-    return append(box, [head, flags, progressBar(p), facts, milestoneTable(p), lastChange(state, p), historyLink(state, p)]);
+    var illustrative = p.illustrative ? el('span', 'yp-illustrative', fieldLabel(state, 'illustrative')) : null;
+    var flags = append(el('div', 'yp-flags'), [badge, illustrative]);
+    return append(box, [head, flags, progressBar(state, p), facts, milestoneTable(state, p), lastChange(state, p), historyLink(state, p)]);
   }
 
   /* ---------- layers ---------- */
 
   function styleOf(state, p) {
-    return L.extend({}, BASE_STYLE, { fillColor: colourOf(state, p) });
+    return L.extend({}, BASE_STYLE, { color: state.data.parcel_outline, fillColor: colourOf(state, p) });
   }
 
   function parcelLayer(state, p) {
@@ -217,15 +237,15 @@
   function drawBase(state) {
     if (!state.layers.base) return;
     state.map.getContainer().classList.add('yatou-light-base');
-    var land = { stroke: false, fillColor: '#f5f2ea', fillOpacity: 1, interactive: false };
-    var road = { color: '#d9a441', weight: 4, opacity: 0.9, interactive: false };
+    var land = { stroke: false, fillColor: state.data.land_fill, fillOpacity: 1, interactive: false };
+    var road = { color: state.data.avenue_line, weight: 4, opacity: 0.9, interactive: false };
     state.data.land.forEach(function (f) {
       if (f.geometry) state.layers.base.addLayer(L.geoJSON(f.geometry, { style: land, interactive: false }));
     });
     state.data.avenue.forEach(function (f) {
       if (!f.geometry) return;
       var line = L.geoJSON(f.geometry, { style: road, interactive: false });
-      state.layers.base.addLayer(labelled(line, f.name || '成山大道', 'yatou-road-label'));
+      state.layers.base.addLayer(labelled(line, f.name || word(state, 'avenue'), 'yatou-road-label'));
     });
   }
 
@@ -235,7 +255,7 @@
     var f = state.filters;
     if (f.category && p.category !== f.category) return false;
     if (f.community && p.community !== f.community) return false;
-    if (f.level && (p.level || 'grey') !== f.level) return false;
+    if (f.level && p.level !== f.level) return false;
     if (f.window && p.windows.indexOf(f.window) < 0) return false;
     return true;
   }
@@ -276,25 +296,28 @@
     var d = state.data;
     var bar = el('div', 'yatou-titlebar');
     bar.appendChild(el('h1', null, d.title));
-    var asOf = el('label', 'yb-asof', '截至 ');
+    var asOf = el('label', 'yb-asof', word(state, 'as_of'));
     if (d.date_picker_url) {
       var input = el('input');
       input.type = 'date';
       input.value = d.as_of;
-      input.setAttribute('aria-label', '选择日期');
-      input.addEventListener('change', function () { goToDate(d.date_picker_url, input.value); });
+      input.setAttribute('aria-label', word(state, 'pick_date'));
+      input.addEventListener('change', function () { goToDate(d.date_picker_url, d.iso_date, input.value); });
       asOf.appendChild(input);
     } else {
       asOf.appendChild(el('span', null, d.as_of_text));
     }
-    append(bar, [asOf, d.data_changed_at ? el('span', 'yb-changed', '数据更新于 ' + d.data_changed_at) : null]);
-    if (d.parcels.some(function (p) { return p.illustrative; })) bar.appendChild(el('span', 'yb-illustrative', '示意数据'));
+    var changed = d.data_changed_at ? el('span', 'yb-changed', word(state, 'data_changed', { moment: d.data_changed_at })) : null;
+    append(bar, [asOf, changed]);
+    if (d.parcels.some(function (p) { return p.illustrative; })) {
+      bar.appendChild(el('span', 'yb-illustrative', fieldLabel(state, 'illustrative')));
+    }
     L.DomEvent.disableClickPropagation(bar);
     state.map.getContainer().appendChild(bar);
   }
 
-  function goToDate(template, value) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return;
+  function goToDate(template, isoDate, value) {
+    if (!new RegExp('^' + isoDate + '$').test(value)) return;
     if (template.charAt(0) === '?') {
       // Live page: keep the other query parameters (colour, category, community).
       var params = new URLSearchParams(global.location.search);
@@ -324,15 +347,17 @@
 
   function filterPanel(state) {
     var box = el('div', 'yatou-panel yatou-filters');
-    box.appendChild(el('div', 'yatou-panel-title', '筛选'));
-    var all = function (text) { return [['', text]]; };
+    box.appendChild(el('div', 'yatou-panel-title', word(state, 'filters')));
+    var all = function (key) { return [['', word(state, key)]]; };
+    var pairs = function (classes) { return classes.map(function (c) { return [c.key, c.label]; }); };
+    var names = communityNames(state).map(function (n) { return [n, n]; });
     append(box, [
-      select('category', '类别', all('全部类别').concat(state.data.categories.map(function (c) { return [c.key, c.label]; })), state),
-      select('community', '社区', all('全部社区').concat(communityNames(state).map(function (n) { return [n, n]; })), state),
-      select('level', '等级', all('全部等级').concat(state.data.levels.map(function (c) { return [c.key, c.label]; })), state),
-      select('window', '期限', WINDOWS, state)
+      select('category', fieldLabel(state, 'category'), all('all_categories').concat(pairs(state.data.categories)), state),
+      select('community', fieldLabel(state, 'community'), all('all_communities').concat(names), state),
+      select('level', word(state, 'level_filter'), all('all_levels').concat(pairs(state.data.levels)), state),
+      select('window', fieldLabel(state, 'deadline'), state.data.windows, state)
     ]);
-    var reset = el('button', 'yf-reset', '重置');
+    var reset = el('button', 'yf-reset', word(state, 'reset'));
     reset.type = 'button';
     reset.addEventListener('click', function () { resetFilters(state); });
     return append(box, [reset]);
@@ -347,8 +372,8 @@
     var box = el('div', 'yatou-panel yatou-search');
     var input = el('input');
     input.type = 'search';
-    input.placeholder = '按名称或编号搜索';
-    input.setAttribute('aria-label', '搜索地块');
+    input.placeholder = word(state, 'search_placeholder');
+    input.setAttribute('aria-label', word(state, 'search_label'));
     var list = el('ul', 'ys-results');
     input.addEventListener('input', function () { showMatches(state, input.value, list); });
     input.addEventListener('keydown', function (ev) {
@@ -370,7 +395,7 @@
       button.addEventListener('click', function () { clear(list); focusEntry(state, e); });
       list.appendChild(append(el('li'), [button]));
     });
-    if (!list.firstChild) list.appendChild(el('li', 'ys-none', '无匹配地块'));
+    if (!list.firstChild) list.appendChild(el('li', 'ys-none', word(state, 'no_match')));
   }
 
   function focusEntry(state, e) {
@@ -395,9 +420,9 @@
 
   function legendPanel(state) {
     var box = el('div', 'yatou-panel yatou-legend');
-    box.appendChild(el('div', 'yatou-panel-title', '图例'));
+    box.appendChild(el('div', 'yatou-panel-title', word(state, 'legend')));
     var sw = el('div', 'yl-switch');
-    [['level', '按风险等级'], ['stage', '按进度阶段']].forEach(function (o) {
+    state.data.colourings.forEach(function (o) {
       var label = el('label');
       var radio = el('input');
       radio.type = 'radio';
@@ -411,7 +436,7 @@
     state.legendTotal = el('div', 'yl-total');
     append(box, [sw, state.legendRows, state.legendTotal]);
     if (state.data.mode === 'points') {
-      box.appendChild(el('div', 'yl-note', '地块超过 ' + state.data.embed_limit + ' 个：仅显示各地块的位置点（聚合），不显示范围'));
+      box.appendChild(el('div', 'yl-note', word(state, 'points_note', { limit: state.data.embed_limit })));
     }
     return box;
   }
@@ -431,7 +456,7 @@
       state.legendRows.appendChild(row);
     });
     var total = visibleEntries(state).length;
-    state.legendTotal.textContent = '显示 ' + total + ' / 共 ' + state.entries.length + ' 个地块';
+    state.legendTotal.textContent = word(state, 'shown', { shown: total, total: state.entries.length });
   }
 
   function setColour(state, colour) {

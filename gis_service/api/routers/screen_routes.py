@@ -10,10 +10,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from gis_service.api_responses import error_responses
-from gis_service.deps import AsOfDep, SessionDep, SettingsDep
-from gis_service.http_cache import none_match
-from gis_service.parcel_input import parse_iso_date
+from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
+from gis_service.api.error_responses import error_responses
+from gis_service.api.http_cache import none_match
+from gis_service.parcels.parcel_input import parse_iso_date
 from gis_service.screen.bundle import PLAYBACK_END, data_tag, playback_frames, screen_data
 from gis_service.screen.config import page_config
 from gis_service.screen.links import ScreenReaderDep

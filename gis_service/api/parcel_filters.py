@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Annotated, Final, Literal
+from typing import Annotated, Final
 
 from fastapi import Depends, Query
 
-from gis_service.errors import InvalidInput
-from gis_service.parcel_input import parse_iso_date
+from gis_service.api.errors import InvalidInput
+from gis_service.parcels.fields import ISO_DATE
+from gis_service.parcels.parcel_input import parse_iso_date
 from gis_service.repo.parcel_reads import ParcelQuery
 from gis_service.rules.levels import Level
-from gis_service.rules.stages import STAGES
+from gis_service.rules.stages import STAGES, Category
 
-Category = Literal["demolition_area", "old_compound", "idle_building", "key_project"]
 ALL_STAGES: Final[frozenset[str]] = frozenset(s for stages in STAGES.values() for s in stages)
 DEFAULT_LIMIT: Final = 1000
 MAX_LIMIT: Final = 10000
-ISO_DATE: Final = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+# A query parameter holding a whole ISO date.
+ISO_DATE_QUERY: Final = f"^{ISO_DATE}$"
 
 
 @dataclass(frozen=True)
@@ -85,10 +86,10 @@ def parcel_filters(
         Query(min_length=1, max_length=200, description="Text in the name, code or note."),
     ] = None,
     deadline_from: Annotated[
-        str | None, Query(pattern=ISO_DATE, description="Deadline on or after (YYYY-MM-DD).")
+        str | None, Query(pattern=ISO_DATE_QUERY, description="Deadline on or after (YYYY-MM-DD).")
     ] = None,
     deadline_to: Annotated[
-        str | None, Query(pattern=ISO_DATE, description="Deadline on or before (YYYY-MM-DD).")
+        str | None, Query(pattern=ISO_DATE_QUERY, description="Deadline on or before (YYYY-MM-DD).")
     ] = None,
     limit: Annotated[
         int, Query(ge=1, le=MAX_LIMIT, description=f"Page size (most {MAX_LIMIT}).")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from gis_service.fields import FIELD_KINDS, to_json_value
+from gis_service.parcels.fields import FIELD_KINDS, to_json_value
 from gis_service.rules.levels import RiskThresholds, assess
 
 

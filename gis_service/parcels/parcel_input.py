@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
-from gis_service.errors import InvalidInput, MalformedBody
-from gis_service.fields import COMPUTED_FIELDS, FIELD_KINDS, SYSTEM_FIELDS
-from gis_service.geometry_input import ServiceArea, clean_geometry
+from gis_service.api.errors import InvalidInput, MalformedBody
+from gis_service.parcels.fields import COMPUTED_FIELDS, FIELD_KINDS, ISO_DATE, SYSTEM_FIELDS
+from gis_service.parcels.geometry_input import ServiceArea, clean_geometry
 from gis_service.rules.stages import CATEGORIES, STAGES
 
 # Properties clients may send but never set: kept by the service or computed per request.
@@ -33,7 +33,7 @@ CODE_PATTERN: Final = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 MAX_INT: Final = 2_147_483_647  # PostgreSQL integer
 MAX_NUMBER: Final = 1e12
 MAX_TEXT: Final = 10_000
-_ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_DATE: Final = re.compile(ISO_DATE)
 
 
 class _NotJson(ValueError):
@@ -71,14 +71,15 @@ def parse_json(raw: bytes) -> Any:
         ) from None
 
 
-def parse_iso_date(value: object, field: str) -> date:
-    """A date from `YYYY-MM-DD` text; InvalidInput naming the field otherwise."""
+def parse_iso_date(value: object, field: str, *, at: str | None = None) -> date:
+    """A date from `YYYY-MM-DD` text; InvalidInput naming the field (at `at`) otherwise."""
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
             return date.fromisoformat(value)
         except ValueError:
-            pass
-    raise InvalidInput(f"{field} must be an ISO date YYYY-MM-DD, got {safe(value)}", field=field)
+            pass  # 2021-02-30: the right shape, but no such day
+    where = at or field
+    raise InvalidInput(f"{where} must be an ISO date YYYY-MM-DD, got {safe(value)}", field=field)
 
 
 def new_parcel(body: Any, *, area: ServiceArea, repair: bool = False) -> tuple[str, ParcelInput]:
@@ -275,14 +276,7 @@ def _milestones(value: Any, field: str) -> list[dict[str, Any]]:
 
 def _milestone_date(value: Any, at: str, field: str) -> date | None:
     """A milestone's date or None; the error names the milestones field."""
-    if value is None:
-        return None
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise InvalidInput(f"{at} must be an ISO date YYYY-MM-DD, got {safe(value)}", field=field)
+    return None if value is None else parse_iso_date(value, field, at=at)
 
 
 def _geometry(body: dict[str, Any], *, area: ServiceArea, repair: bool) -> Any:

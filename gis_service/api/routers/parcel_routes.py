@@ -7,18 +7,18 @@ from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from gis_service import edits, parcel_listing
-from gis_service.api_json import history_json, page_links
-from gis_service.api_responses import error_responses
-from gis_service.auth import CreatorDep, DeleterDep, EditorDep, ReaderDep
-from gis_service.deps import AsOfDep, SessionDep, SettingsDep
-from gis_service.errors import NotFound
-from gis_service.features import feature_collection
-from gis_service.parcel_filters import ISO_DATE, FiltersDep
-from gis_service.parcel_input import parse_iso_date
-from gis_service.preconditions import IfMatchDep, etag
+from gis_service.api.auth import CreatorDep, DeleterDep, EditorDep, ReaderDep
+from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
+from gis_service.api.error_responses import error_responses
+from gis_service.api.errors import NotFound
+from gis_service.api.json_shapes import history_json, page_links
+from gis_service.api.parcel_filters import ISO_DATE_QUERY, FiltersDep
+from gis_service.api.preconditions import IfMatchDep, etag
+from gis_service.api.request_body import JsonBodyDep
+from gis_service.parcels import edits, listing
+from gis_service.parcels.features import feature_collection
+from gis_service.parcels.parcel_input import parse_iso_date
 from gis_service.repo import parcel_reads
-from gis_service.request_body import JsonBodyDep
 
 router = APIRouter(prefix="/api/parcels", tags=["parcels"])
 
@@ -34,7 +34,7 @@ def _effective_date(
     effective_date: Annotated[
         str | None,
         Query(
-            pattern=ISO_DATE,
+            pattern=ISO_DATE_QUERY,
             description="Day the change became true (YYYY-MM-DD, back-dating allowed, never "
             "in the future; default today).",
         ),
@@ -78,7 +78,7 @@ def list_parcels(
     filters: FiltersDep,
 ) -> dict[str, Any]:
     """Every live parcel matching the filters, with its risk level as of the date, paged."""
-    page = parcel_listing.list_features(
+    page = listing.list_features(
         session,
         filters.query,
         on=as_of,
@@ -109,7 +109,7 @@ def get_parcel(
     as_of: AsOfDep,
 ) -> dict[str, Any]:
     """One parcel by code, with its risk level as of the date; send the ETag back as If-Match."""
-    feature = parcel_listing.get_feature(session, code, on=as_of, thresholds=settings.thresholds)
+    feature = listing.get_feature(session, code, on=as_of, thresholds=settings.thresholds)
     response.headers["ETag"] = etag(int(feature["properties"]["version"]))
     return feature
 

@@ -21,11 +21,12 @@ class ServiceError(Exception):
 
     def body(self) -> dict[str, Any]:
         """The JSON body sent to the client."""
-        body: dict[str, Any] = {"error": self.code, "message": self.message}
-        if self.field is not None:
-            body["field"] = self.field
-        body.update(self.extra)
-        return body
+        return error_body(self.code, self.message, self.field, **self.extra)
+
+
+def error_body(code: str, message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
+    """The one error shape every answer uses: {error, message, field, ...extra}."""
+    return {"error": code, "message": message, "field": field, **extra}
 
 
 class NotFound(ServiceError):

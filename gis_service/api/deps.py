@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
 
-from gis_service.parcel_input import parse_iso_date
+from gis_service.parcels.parcel_input import parse_iso_date
 from gis_service.settings import Settings
 
 
@@ -43,7 +43,7 @@ def get_as_of(
     """The as-of date of the request: the query's, else the pinned or real today."""
     # Parsed here, not by pydantic, which would also take "1624999999" as a Unix time.
     if as_of is None:
-        return settings.today_or(date.today())
+        return settings.today_date()
     return parse_iso_date(as_of, "as_of")
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from gis_service.errors import NotFound
-from gis_service.features import parcel_feature
+from gis_service.api.errors import NotFound
+from gis_service.parcels.features import parcel_feature
 from gis_service.repo import parcel_reads
 from gis_service.repo.parcel_reads import ParcelQuery
 from gis_service.rules.levels import RiskThresholds

@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from gis_service.deps import SettingsDep
-from gis_service.errors import PayloadTooLarge, ServiceError
-from gis_service.parcel_input import parse_json
+from gis_service.api.deps import SettingsDep
+from gis_service.api.errors import PayloadTooLarge, ServiceError
+from gis_service.parcels.parcel_input import parse_json
 
 
 async def body_bytes(request: Request, settings: SettingsDep) -> bytes:

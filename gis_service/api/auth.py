@@ -3,7 +3,7 @@
 Tokens are `secrets.token_urlsafe(32)`, shown once and stored as their SHA-256 hex digest.
 Reads are open when the `public_read` setting is on; writes always need a live token
 (401 with `WWW-Authenticate: Bearer` otherwise, RFC 6750). Finer checks (which fields, which
-parcels) are `gis_service.rules.roles`, applied by `gis_service.edits`.
+parcels) are `gis_service.rules.roles`, applied by `gis_service.parcels.edits`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from gis_service.deps import SessionDep, SettingsDep
-from gis_service.errors import Forbidden, InvalidInput, Unauthorized
+from gis_service.api.deps import SessionDep, SettingsDep
+from gis_service.api.errors import Forbidden, InvalidInput, Unauthorized
 from gis_service.repo import users
 from gis_service.rules.roles import ROLES, Operation, may
 

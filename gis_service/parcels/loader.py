@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from shapely.geometry import MultiPolygon, shape
 
-from gis_service.fields import FIELD_KINDS, from_json_value, to_json_value
+from gis_service.parcels.fields import FIELD_KINDS, from_json_value, to_json_value
 from gis_service.repo import communities, parcel_reads, parcel_writes
 
 LOADER_ACTOR = "loader"

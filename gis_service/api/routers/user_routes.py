@@ -6,13 +6,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
-from gis_service import auth
-from gis_service.api_responses import error_responses
-from gis_service.auth import AdminDep, WriterDep
-from gis_service.deps import SessionDep
-from gis_service.errors import InvalidInput
+from gis_service.api import auth
+from gis_service.api.auth import AdminDep, WriterDep
+from gis_service.api.deps import SessionDep
+from gis_service.api.error_responses import error_responses
+from gis_service.api.errors import InvalidInput
+from gis_service.api.request_body import JsonBodyDep
 from gis_service.repo import users
-from gis_service.request_body import JsonBodyDep
 from gis_service.rules.roles import ROLES, permissions
 
 router = APIRouter(prefix="/api/users", tags=["users"])

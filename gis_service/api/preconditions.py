@@ -7,7 +7,7 @@ from typing import Annotated, Final
 
 from fastapi import Depends, Header
 
-from gis_service.errors import PreconditionRequired, ServiceError
+from gis_service.api.errors import PreconditionRequired, ServiceError
 
 _TAG: Final = re.compile(r'"v([0-9]{1,9})"')
 

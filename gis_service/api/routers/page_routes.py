@@ -8,20 +8,19 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, HTMLResponse
 
-from gis_service import map_inputs
-from gis_service.api_responses import error_responses
-from gis_service.auth import ReaderDep
-from gis_service.deps import AsOfDep, SessionDep, SettingsDep
-from gis_service.errors import NotFound
-from gis_service.history_page import render_history
+from gis_service.api.auth import ReaderDep
+from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
+from gis_service.api.error_responses import error_responses
+from gis_service.api.errors import NotFound
+from gis_service.maps import map_data
 from gis_service.maps.assets import link_assets
+from gis_service.maps.parcel_page import render_history
 from gis_service.repo import parcel_reads
+from gis_service.rules.stages import Category
 
 router = APIRouter(tags=["pages"])
 
-FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.svg"
-
-Category = Literal["demolition_area", "old_compound", "idle_building", "key_project"]
+FAVICON = Path(__file__).resolve().parents[2] / "static" / "favicon.svg"
 
 
 @router.get(
@@ -42,12 +41,8 @@ def planner_map(
     community: Annotated[str | None, Query(description="Only this community.")] = None,
 ) -> HTMLResponse:
     """The interactive map of the parcels as of a date, every asset served by this service."""
-    inputs = map_inputs.gather(
-        session, settings, as_of=as_of, category=category, community=community
-    )
-    m = map_inputs.planner_map(
-        inputs, settings, colour=colour, history_url="/parcels/{code}/history"
-    )
+    inputs = map_data.gather(session, settings, as_of=as_of, category=category, community=community)
+    m = map_data.planner_map(inputs, settings, colour=colour, history_url="/parcels/{code}/history")
     return HTMLResponse(link_assets(m).get_root().render())
 
 

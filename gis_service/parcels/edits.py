@@ -2,7 +2,7 @@
 
 The one place both the JSON API and OGC API – Features Part 4 write through. Each function
 runs in the caller's transaction and does not commit: the caller commits on success (any
-error leaves the session to be rolled back). Errors are `gis_service.errors` exceptions that
+error leaves the session to be rolled back). Errors are `gis_service.api.errors` exceptions that
 carry their status: 403 role, 404 code, 409 duplicate, 412 stale version, 422 invalid input.
 """
 
@@ -15,12 +15,12 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from gis_service import parcel_input, parcel_listing
-from gis_service.auth import User
-from gis_service.errors import Forbidden, InvalidInput, NotFound, StaleVersion
-from gis_service.fields import FIELD_KINDS, to_json_value
-from gis_service.parcel_input import ParcelInput
-from gis_service.preconditions import etag
+from gis_service.api.auth import User
+from gis_service.api.errors import Forbidden, InvalidInput, NotFound, StaleVersion
+from gis_service.api.preconditions import etag
+from gis_service.parcels import listing, parcel_input
+from gis_service.parcels.fields import FIELD_KINDS, INVESTMENT_FIELDS, to_json_value
+from gis_service.parcels.parcel_input import ParcelInput
 from gis_service.repo import parcel_reads, parcel_writes
 from gis_service.rules.roles import Operation, edit_refusal
 from gis_service.settings import Settings
@@ -61,7 +61,7 @@ def create_parcel(
     """Create a parcel from a GeoJSON Feature whose properties carry `code` (version 1)."""
     user.require(Operation.CREATE)
     code, parcel = parcel_input.new_parcel(body, area=settings.service_area, repair=repair)
-    day = effective_day(effective_date, today=today(settings))
+    day = effective_day(effective_date, today=settings.today_date())
     parcel_writes.create_parcel(
         session, code=code, values=parcel.values, actor=user.name, effective_date=day
     )
@@ -117,7 +117,7 @@ def delete_parcel(
 ) -> EditResult:
     """Soft-delete a parcel (admin): it leaves current views, its history stays."""
     user.require(Operation.DELETE)
-    day = effective_day(effective_date, today=today(settings))
+    day = effective_day(effective_date, today=settings.today_date())
     _locked(
         code,
         lambda: parcel_writes.delete_parcel(
@@ -136,7 +136,7 @@ def current_state(session: Session, code: str, user: User) -> dict[str, Any]:
     row = parcel_reads.select_parcel(session, code)
     if row is None:
         raise NotFound(f"no parcel with code {code!r}", field="code")
-    refusal = edit_refusal(user.role, row["category"], ())
+    refusal = edit_refusal(user.role, row["category"], (), investment_fields=INVESTMENT_FIELDS)
     if refusal is not None:
         raise Forbidden(refusal[0], field=refusal[1])
     return {field: to_json_value(field, row.get(field)) for field in FIELD_KINDS}
@@ -158,11 +158,6 @@ def effective_day(value: date | None, *, today: date) -> date:
     return value
 
 
-def today(settings: Settings) -> date:
-    """The service's today: the pinned `today` setting, else the real date."""
-    return settings.today_or(date.today())
-
-
 def _update(
     session: Session,
     code: str,
@@ -174,10 +169,12 @@ def _update(
     effective_date: date | None,
 ) -> EditResult:
     """Role-check the changed fields, then write them under the row lock and version check."""
-    refusal = edit_refusal(user.role, str(current["category"]), parcel.values)
+    refusal = edit_refusal(
+        user.role, str(current["category"]), parcel.values, investment_fields=INVESTMENT_FIELDS
+    )
     if refusal is not None:
         raise Forbidden(refusal[0], field=refusal[1])
-    day = effective_day(effective_date, today=today(settings))
+    day = effective_day(effective_date, today=settings.today_date())
     version = _locked(
         code,
         lambda: parcel_writes.update_parcel(
@@ -211,7 +208,7 @@ def _result(
     session: Session, code: str, version: int, settings: Settings, repairs: tuple[str, ...]
 ) -> EditResult:
     """The result of a write: the parcel as a Feature as of today."""
-    feature = parcel_listing.get_feature(
-        session, code, on=today(settings), thresholds=settings.thresholds
+    feature = listing.get_feature(
+        session, code, on=settings.today_date(), thresholds=settings.thresholds
     )
     return EditResult(code=code, version=version, feature=feature, repairs=repairs)

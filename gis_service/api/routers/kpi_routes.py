@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from gis_service.deps import AsOfDep, SessionDep, SettingsDep
-from gis_service.plan_kpis import kpis_as_of
+from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
+from gis_service.parcels.plan_status import kpis_as_of
 
 router = APIRouter(prefix="/api/kpis", tags=["kpis"])
 

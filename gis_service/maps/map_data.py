@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 import folium
 
-from gis_service import parcel_listing
-from gis_service.features import feature_collection
 from gis_service.maps.planner import build_planner_map
+from gis_service.parcels import listing
+from gis_service.parcels.features import feature_collection
 from gis_service.repo import communities, parcel_reads
 from gis_service.repo.parcel_reads import ParcelQuery
 from gis_service.settings import Settings
@@ -42,7 +42,7 @@ def gather(
     community: str | None = None,
 ) -> MapInputs:
     """Parcels (optionally of one category or community) and everything drawn around them."""
-    page = parcel_listing.list_features(
+    page = listing.list_features(
         session,
         ParcelQuery(category=category, community=community),
         on=as_of,

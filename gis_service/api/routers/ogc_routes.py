@@ -3,7 +3,7 @@ Part 4 writes (POST items; PUT, PATCH, DELETE item) on the category collections.
 
 Collections are the four parcel categories plus the communities. JSON (GeoJSON for features)
 or HTML, chosen by `f` or the Accept header. Parcel properties are exactly those of
-/api/parcels because both read through parcel_listing; writes go through edits.py with the
+/api/parcels because both read through parcels.listing; writes go through parcels.edits with the
 same roles, tokens and ETags.
 """
 
@@ -16,9 +16,12 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 
-from gis_service.api_responses import error_responses
-from gis_service.auth import CreatorDep, DeleterDep, EditorDep, current_reader
-from gis_service.deps import SessionDep, SettingsDep
+from gis_service.api.auth import CreatorDep, DeleterDep, EditorDep, current_reader
+from gis_service.api.deps import SessionDep, SettingsDep
+from gis_service.api.error_responses import error_responses
+from gis_service.api.preconditions import IfMatchDep, etag
+from gis_service.api.request_body import JsonBodyDep
+from gis_service.api.routers.parcel_routes import EffectiveDateDep, RepairQuery
 from gis_service.ogc import collections as ogc_collections
 from gis_service.ogc import documents as ogc_documents
 from gis_service.ogc import schema as ogc_schema
@@ -47,9 +50,6 @@ from gis_service.ogc.responses import (
     respond,
     written,
 )
-from gis_service.preconditions import IfMatchDep, etag
-from gis_service.request_body import JsonBodyDep
-from gis_service.routers.parcels import EffectiveDateDep, RepairQuery
 
 router = APIRouter(prefix="/ogc", tags=["OGC API – Features"])
 
@@ -244,7 +244,7 @@ def items(
     settings: SettingsDep,
 ) -> Response:
     """A page of features (GeoJSON), filtered by bbox, properties and date, with next links."""
-    on = query.as_of or settings.today_or(date.today())
+    on = query.as_of or settings.today_date()
     page = ogc_collections.list_items(
         session, collection_id, query, on=on, thresholds=settings.thresholds
     )
@@ -279,7 +279,7 @@ def item(
     settings: SettingsDep,
 ) -> Response:
     """One feature (a parcel by code, a community by name), as of `datetime`."""
-    on = as_of or settings.today_or(date.today())
+    on = as_of or settings.today_date()
     feature = ogc_collections.get_item(
         session, collection_id, feature_id, on=on, thresholds=settings.thresholds
     )

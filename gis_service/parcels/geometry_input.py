@@ -20,7 +20,7 @@ from pyproj import CRS, Geod, Transformer
 from pyproj.exceptions import CRSError
 from shapely.geometry import MultiPolygon, Polygon, box, mapping
 
-from gis_service.errors import InvalidInput
+from gis_service.api.errors import InvalidInput
 
 ServiceArea = tuple[float, float, float, float]
 Position = tuple[float, float]

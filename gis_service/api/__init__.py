@@ -1,0 +1,1 @@
+"""The HTTP edge: FastAPI dependencies (auth, If-Match, bodies, filters), errors, routers."""

@@ -1,0 +1,62 @@
+"""Every error handler of the app: one place maps errors to the one shape {error, message, field}.
+
+Service errors carry their own status (errors.py); request validation, framework HTTP errors
+(404 route, 405 method) and unexpected failures are mapped here (DESIGN.md, STYLE.md rule 8).
+An unexpected exception is logged with its traceback and answered with a safe sentence;
+the tests show that no bad input reaches it.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from gis_service.api.errors import InvalidInput, MalformedBody, ServiceError, error_body
+
+log = logging.getLogger("gis_service")
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    """Answer service errors, invalid requests, framework HTTP errors and crashes in one shape."""
+
+    @app.exception_handler(ServiceError)
+    async def service_error(_: Request, error: ServiceError) -> JSONResponse:
+        return _answer(error)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
+        return _answer(request_error(error))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, error: HTTPException) -> JSONResponse:
+        phrase = HTTPStatus(error.status_code).phrase
+        detail = error.detail if isinstance(error.detail, str) else phrase
+        body = error_body(phrase.lower().replace(" ", "_"), detail)
+        return JSONResponse(body, status_code=error.status_code, headers=error.headers)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.error("unexpected failure on %s %s", request.method, request.url.path, exc_info=error)
+        message = "the service failed to answer this request; details are in its log"
+        return JSONResponse(error_body("internal_error", message), status_code=500)
+
+
+def request_error(error: RequestValidationError) -> ServiceError:
+    """The service error of FastAPI's first validation complaint, naming the field."""
+    first = error.errors()[0] if error.errors() else {}
+    if first.get("type") == "json_invalid":  # malformed JSON is a 400, not a 422
+        return MalformedBody("body is not valid JSON", field="body")
+    skip = ("body", "query", "path", "header")
+    where = [str(part) for part in first.get("loc", ()) if part not in skip]
+    field = ".".join(where) or None
+    return InvalidInput(f"{field or 'request'}: {first.get('msg', 'invalid value')}", field=field)
+
+
+def _answer(error: ServiceError) -> JSONResponse:
+    """The JSON response of a service error, with its status and headers."""
+    return JSONResponse(error.body(), status_code=error.status, headers=error.headers)

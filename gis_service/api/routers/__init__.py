@@ -1,0 +1,1 @@
+"""HTTP routers, one per resource (`<resource>_routes`, so no name repeats another layer's)."""

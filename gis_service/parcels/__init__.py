@@ -1,0 +1,1 @@
+"""Parcels: the field table, reading as Features, input validation, edits, loading, KPIs."""
