@@ -33,7 +33,7 @@ USER app
 
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
-    CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"
+    CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=4)"
 
 # Migrations finish before the API starts (a half-migrated schema must never serve requests).
 CMD ["sh", "-c", "gis-service db upgrade && exec gis-service serve --host 0.0.0.0 --port 8000"]

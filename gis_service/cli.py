@@ -7,11 +7,15 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gis_service import db
 from gis_service.cli_users import add_user_commands
 from gis_service.screen.link_commands import add_screen_link_commands
 from gis_service.settings import Settings
+
+if TYPE_CHECKING:
+    from gis_service.parcels.loader import LoadReport
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -105,12 +109,20 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
         )
     db.analyze(engine)  # the "as of" fold plans badly on a freshly loaded table without stats
     engine.dispose()
+    print_load_report(report)
+    return 0
+
+
+def print_load_report(report: LoadReport) -> None:
+    """The summary of a load, with the parcels a reload left deleted."""
     print(
         f"communities changed {report.communities_changed}; parcels created "
         f"{report.parcels_created}, updated {report.parcels_updated}, "
         f"unchanged {report.parcels_unchanged}"
     )
-    return 0
+    if report.left_deleted:
+        codes = ", ".join(report.left_deleted)
+        print(f"left deleted {len(report.left_deleted)} (deleted since an earlier load): {codes}")
 
 
 def cmd_render(args: argparse.Namespace, settings: Settings) -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -85,6 +86,13 @@ def analyze(engine: Engine) -> None:
     """Refresh the planner's statistics after a bulk load (autovacuum would, but later)."""
     with engine.begin() as conn:
         conn.execute(text("ANALYZE parcel, parcel_event, milestone, community"))
+
+
+def head_revision() -> str:
+    """The newest revision of the packaged migrations (what this code expects)."""
+    head = ScriptDirectory.from_config(alembic_config("")).get_current_head()
+    assert head is not None, "the package ships its migrations"
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:

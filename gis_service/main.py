@@ -10,18 +10,21 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import text
 
 from gis_service import db
-from gis_service.api.deps import SessionDep
+from gis_service.api import openapi_fixes
+from gis_service.api.auth import READ_ACCESS
 from gis_service.api.error_handlers import add_error_handlers
 from gis_service.api.http_cache import ConditionalGetMiddleware
+from gis_service.api.public_urls import TrustedHosts
+from gis_service.api.request_text import RefuseUnstorableText
 from gis_service.api.routers import (
     kpi_routes,
     ogc_routes,
     page_routes,
     parcel_routes,
     screen_routes,
+    service_routes,
     user_routes,
 )
 from gis_service.settings import Settings
@@ -51,14 +54,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    openapi_fixes.install(app)
     add_error_handlers(app)
-    app.include_router(parcel_routes.router)
-    app.include_router(user_routes.router)
-    app.include_router(kpi_routes.router)
-    app.include_router(ogc_routes.router)
-    app.include_router(page_routes.router)
+    app.add_middleware(ConditionalGetMiddleware)  # ETag / 304 on the polled JSON reads
+    app.add_middleware(RefuseUnstorableText)
+    app.add_middleware(TrustedHosts, allowed=settings.allowed_hosts)  # outermost: runs first
+    app.include_router(service_routes.router)  # health checks and the icon: open to all
+    for routes in (parcel_routes, user_routes, kpi_routes, ogc_routes, page_routes):
+        # 401 unless public_read or a live token: on the routers, never per handler (issue 8)
+        app.include_router(routes.router, dependencies=READ_ACCESS)
+    # The screen checks its own readers: READ_ACCESS, or a live kiosk key (screen/links.py).
     app.include_router(screen_routes.router)
-    app.add_middleware(ConditionalGetMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)
@@ -72,11 +78,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             swagger_favicon_url="/favicon.ico",
             oauth2_redirect_url=f"/static/vendor/{SWAGGER_UI}/oauth2-redirect.html",
         )
-
-    @app.get("/healthz", tags=["service"], summary="Liveness and database check")
-    def healthz(session: SessionDep) -> dict[str, str]:
-        """Answer ok when the database answers, with the PostGIS version."""
-        version = session.execute(text("SELECT postgis_lib_version()")).scalar_one()
-        return {"status": "ok", "postgis": str(version)}
 
     return app

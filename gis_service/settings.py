@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -48,6 +49,18 @@ class Settings(BaseSettings):
 
     host: str = Field(default="127.0.0.1", description="Address `gis-service serve` binds.")
     port: int = Field(default=8000, description="Port `gis-service serve` binds.")
+    public_base_url: str | None = Field(
+        default=None,
+        description="The service's address as its users reach it (e.g. "
+        "`https://gis.example.gov.cn/yatou`); absolute links (OGC, paging) are built from it. "
+        "When unset they use the request's Host, which must be one of GIS_ALLOWED_HOSTS.",
+    )
+    allowed_hosts: tuple[str, ...] = Field(
+        default=("localhost", "127.0.0.1", "::1", "testserver"),
+        description="Host names the service answers to (JSON list; `*.example.org` matches "
+        'subdomains, `["*"]` any host); other Host headers get 400. `testserver` is the '
+        "test client's name.",
+    )
     public_read: bool = Field(
         default=True, description="Reads need no token (intranet default). Writes always do."
     )
@@ -120,6 +133,32 @@ class Settings(BaseSettings):
         for prefix in ("postgresql://", "postgres://"):
             if value.startswith(prefix):
                 return "postgresql+psycopg://" + value[len(prefix) :]
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _absolute_http_url(cls, value: str | None) -> str | None:
+        """An http(s) URL with a host and no query or fragment, kept without a trailing /."""
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.netloc
+            or parts.query
+            or parts.fragment
+        ):
+            raise ValueError("must be an http(s) URL such as https://gis.example.gov.cn/yatou")
+        return value.rstrip("/")
+
+    @field_validator("tianditu_key", "basemap_url", "basemap_attribution")
+    @classmethod
+    def _no_template_delimiters(cls, value: str | None) -> str | None:
+        """Refuse Jinja delimiters in text that folium's own elements carry into a page."""
+        # folium compiles an element's output as a template (issue 8); maps.page keeps it
+        # from being rendered, but "{%" or "{#" would still break the compile.
+        if value is not None and any(mark in value for mark in ("{{", "{%", "{#")):
+            raise ValueError("may not contain {{, {% or {# (template delimiters)")
         return value
 
     @model_validator(mode="after")

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from gis_service.api import auth
+from gis_service.api.deps import get_session
+from gis_service.main import create_app
 from gis_service.rules.roles import ROLES
+from gis_service.settings import Settings
 
 # A spot inside the service area, north of the town, clear of the sample parcels.
 ORIGIN = (122.600, 37.270)
@@ -55,3 +61,12 @@ def counts(session: Session) -> tuple[int, ...]:
 def tokens(session: Session) -> dict[str, str]:
     """A token per role (user names are the role names), in the test's rolled-back session."""
     return {role: auth.create_user(session, name=role, role=role)[1] for role in ROLES}
+
+
+@contextmanager
+def app_client(settings: Settings, session: Session, **changes: Any) -> Iterator[TestClient]:
+    """A client of an app built with changed settings, sharing the test's rolled-back session."""
+    app = create_app(settings.model_copy(update=changes))
+    app.dependency_overrides[get_session] = lambda: session
+    with TestClient(app) as client:
+        yield client

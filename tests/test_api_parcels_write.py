@@ -427,14 +427,15 @@ def test_body_over_the_limit_is_413_by_header_and_by_bytes(
     app.dependency_overrides[get_session] = lambda: session
     body = json.dumps(feature(note="长" * 1000)).encode()
     before = counts(session)
+    headers = bearer(tokens["planner"]) | {"Content-Type": "application/geo+json"}
     with TestClient(app) as client:
-        declared = client.post(URL, content=body, headers=bearer(tokens["planner"]))
+        declared = client.post(URL, content=body, headers=headers)
 
         def chunks() -> Any:  # no Content-Length: the bytes themselves must be counted
             yield body[:1500]
             yield body[1500:]
 
-        streamed = client.post(URL, content=chunks(), headers=bearer(tokens["planner"]))
+        streamed = client.post(URL, content=chunks(), headers=headers)
     for response in (declared, streamed):
         assert response.status_code == 413, response.text
         assert response.json()["error"] == "payload_too_large"

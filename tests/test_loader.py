@@ -6,12 +6,13 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from gis_service.parcels.fields import FIELD_KINDS, to_json_value
-from gis_service.parcels.loader import load_folder
-from gis_service.repo import parcel_reads
+from gis_service.parcels.loader import LoadReport, load_folder
+from gis_service.repo import parcel_reads, parcel_writes
 from gis_service.repo.parcel_reads import ParcelQuery
 from gis_service.rules.history import state_as_of
 from tests.conftest import SAMPLE_DIR
@@ -90,3 +91,25 @@ def test_events_rebuild_every_current_state(session: Session) -> None:
             assert folded.get(field) == to_json_value(field, row[field]), (row["code"], field)
         checked += 1
     assert checked >= 200
+
+
+def test_a_reload_leaves_a_deleted_parcel_deleted(session: Session) -> None:
+    code = parcel_reads.select_parcels(session, ParcelQuery())[0]["code"]
+    parcel_writes.delete_parcel(
+        session, code=code, actor="admin", effective_date=date(2022, 1, 2), expected_version=None
+    )
+    before = table_counts(session)
+    report = load_folder(session, SAMPLE_DIR, today=date(2022, 2, 1))
+    assert report.left_deleted == [code]
+    assert report.parcels_created == 0 and report.parcels_updated == 0
+    assert parcel_reads.select_parcel(session, code) is None
+    assert table_counts(session) == before
+
+
+def test_the_load_command_says_what_it_left_deleted(
+    session: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gis_service.cli import print_load_report
+
+    print_load_report(LoadReport(parcels_unchanged=3, left_deleted=["IB-01", "OC-02"]))
+    assert "left deleted 2" in capsys.readouterr().out

@@ -28,6 +28,9 @@ def write(
     """PUT, PATCH or DELETE one item, with If-Match for a version (None: no If-Match)."""
     headers = bearer(token) | ({"If-Match": f'"v{version}"'} if version is not None else {})
     content = None if body is None else json.dumps(body)
+    if content is not None:  # a JSON body must say so (415 otherwise)
+        kind = "merge-patch+json" if method == "PATCH" else "geo+json"
+        headers["Content-Type"] = f"application/{kind}"
     return client.request(method, f"{ITEMS}/{code}", content=content, headers=headers)
 
 
@@ -68,6 +71,9 @@ def test_post_refuses_another_category(client: TestClient, tokens: dict[str, str
     response = post(client, tokens["planner"], feature("KP-T1", category="key_project"))
     assert response.status_code == 422
     assert response.json()["field"] == "category"
+    # Names the category sent and the collection's (it named the collection twice, issue 8).
+    assert "'key_project'" in response.json()["message"]
+    assert "idle_building" in response.json()["message"]
     assert client.get("/api/parcels/KP-T1").status_code == 404
 
 
@@ -88,7 +94,8 @@ def test_write_parameters_are_checked(client: TestClient, tokens: dict[str, str]
     """Unknown query parameters on a write are 400; bad bodies are edits.py's 4xx."""
     assert post(client, tokens["planner"], feature(), colour="red").status_code == 400
     assert post(client, tokens["planner"], {"type": "Feature"}).status_code == 422
-    bad = client.post(ITEMS, content=b"{not json", headers=bearer(tokens["planner"]))
+    json_type = {"Content-Type": "application/json"}
+    bad = client.post(ITEMS, content=b"{not json", headers=bearer(tokens["planner"]) | json_type)
     assert bad.status_code == 400
 
 

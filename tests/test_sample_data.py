@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
+import shutil
+import subprocess
 import sys
 from datetime import date
 from functools import cache
 from itertools import combinations
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -19,9 +19,11 @@ import shapely
 from shapely.geometry import MultiPolygon, box, shape
 
 from gis_service.parcels.fields import FIELD_KINDS
-from gis_service.rules.history import coerce_state, fold_changes, state_of_history
-from gis_service.rules.kpis import compute_kpis
-from gis_service.rules.stages import STAGES
+from gis_service.rules.history import fold_changes, state_of_history
+from gis_service.sample.figure_table import FIGURE_DATES
+from gis_service.sample.generator import build
+from gis_service.sample.history_checks import history_problems
+from gis_service.settings import PROJECT_ROOT
 
 GEO = Path(__file__).resolve().parents[1] / "data" / "geo"
 BOX = box(122.41, 37.14, 122.49, 37.18)
@@ -60,16 +62,6 @@ def communities(kind: str = "community") -> list[tuple[str, Any]]:
         for f in collection("communities.geojson")
         if f["properties"]["kind"] == kind
     ]
-
-
-def generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_sample", GEO / "build_sample.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    # Dataclasses look their module up in sys.modules while the module runs.
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 # Counts of the plan's targets -----------------------------------------------------------
@@ -233,29 +225,9 @@ def test_every_parcel_exists_on_the_first_day_of_the_plan() -> None:
         assert p["history"][0]["effective_date"] <= "2021-01-01", p["code"]
 
 
-def test_every_history_step_keeps_the_database_rules() -> None:
+def test_every_history_step_keeps_the_rules_of_the_parcel_table() -> None:
     for p in parcels():
-        dates = [e["effective_date"] for e in p["history"]]
-        assert dates == sorted(set(dates)) and dates[-1] <= "2021-12-31", p["code"]
-        state: dict[str, Any] = {}
-        for entry in p["history"]:
-            state |= entry["changes"]
-            on, changes = entry["effective_date"], entry["changes"]
-            where = f"{p['code']} on {on}"
-            stages = STAGES[state["category"]]
-            assert state["stage"] in stages, where
-            assert 0 <= state["progress"] <= 100, where
-            if state["stage"] == stages[-1]:
-                assert state["completed_on"] is not None, where
-            if state["start_date"] and state["deadline"]:
-                assert state["deadline"] >= state["start_date"], where
-            if state["floor_area_m2"] is not None:
-                assert 0 <= state["vacant_area_m2"] <= state["floor_area_m2"], where
-            for name in ("completed_on", "committee_formed_on"):
-                assert changes.get(name) is None or changes[name] <= on, where
-            for m in state["milestones"]:
-                assert set(m) == {"name", "due_date", "done_on"}, where
-                assert m["done_on"] is None or m["done_on"] <= on, where
+        assert history_problems(p["history"]) == [], p["code"]
 
 
 def test_states_differ_at_each_quarter_end() -> None:
@@ -289,39 +261,8 @@ def readme_rows() -> dict[str, dict[str, str]]:
     return {row[0]: dict(zip(header, row, strict=True)) for row in rows}
 
 
-def kpis_on(on: date) -> dict[str, float]:
-    """The service's own KPI definitions applied to the sample states on a date."""
-
-    def states(day: date) -> list[dict[str, Any] | None]:
-        folded = (state_of_history(p["history"], day) for p in parcels())
-        return [None if s is None else coerce_state(s) for s in folded]
-
-    kpis = compute_kpis(states(on), on, baseline=states(date(2021, 1, 1)))
-    return {k.id: k.actual for k in kpis}
-
-
-def test_readme_figures_match_the_data() -> None:
-    rows = readme_rows()
-    assert list(rows) == ["2021-01-01", "2021-02-28", "2021-03-31", "2021-06-30",
-                          "2021-09-30", "2021-12-31"]  # fmt: skip
-    columns = {
-        "T1 areas cleared (of 11)": "T1a",
-        "T1 buildings demolished (of 705)": "T1b",
-        "T2 problems solved (of 32)": "T2",
-        "T3 committees formed (of 140)": "T3a",
-        "T4 compounds renovated (of 6)": "T4",
-        "T7 projects done (of 5)": "T7",
-        "T7 investment done, 万元 (of 130000)": "T7i",
-        "T8 projects settled (of 2)": "T8",
-        "T9 revitalisation rate, %": "T9",
-        "T9 change since 2021-01-01, points": "T9d",
-        "T10 delivered (of 2)": "T10",
-        "T11 built (of 1)": "T11",
-    }
-    for day, row in rows.items():
-        actual = kpis_on(date.fromisoformat(day))
-        for column, kpi in columns.items():
-            assert float(row[column]) == pytest.approx(actual[kpi]), (day, column)
+def test_readme_has_a_row_for_each_figure_date() -> None:
+    assert list(readme_rows()) == [day.isoformat() for day in FIGURE_DATES]
 
 
 def test_plan_targets_are_met_or_missed_as_documented() -> None:
@@ -335,12 +276,30 @@ def test_plan_targets_are_met_or_missed_as_documented() -> None:
 
 
 def test_generator_is_deterministic_and_the_files_are_up_to_date(tmp_path: Path) -> None:
-    build_sample = generator()
-    tables = [build_sample.build(tmp_path / run) for run in ("a", "b")]
-    assert tables[0] == tables[1]
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    # The README copy gets its figure table rewritten: it must come out as committed.
+    shutil.copy(GEO / "README.md", first / "README.md")
+    command = [sys.executable, "-m", "gis_service.sample", "--out", str(first)]
+    result = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    table = build(second)
+    assert result.stdout == table
     for name in FILES:
-        first = (tmp_path / "a" / name).read_bytes()
-        assert first == (tmp_path / "b" / name).read_bytes(), name
-        assert first == (GEO / name).read_bytes(), f"{name} is stale: rerun build_sample.py"
-    readme = (GEO / "README.md").read_text(encoding="utf-8")
-    assert tables[0] in readme
+        produced = (first / name).read_bytes()
+        assert produced == (second / name).read_bytes(), name
+        assert produced == (GEO / name).read_bytes(), (
+            f"{name} is stale: python -m gis_service.sample"
+        )
+    readme = (first / "README.md").read_text(encoding="utf-8")
+    assert readme == (GEO / "README.md").read_text(encoding="utf-8"), "figure table is stale"
+
+
+def test_generator_refuses_a_missing_land_file(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.geojson"
+    command = [sys.executable, "-m", "gis_service.sample", "--out", str(tmp_path / "out"),
+               "--land-from", str(missing)]  # fmt: skip
+    result = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert f"--land-from {missing}: no such file" in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -65,8 +65,11 @@ def user_of_token(session: Session, token: str) -> User | None:
     return None if row is None else User(name=row["name"], role=row["role"])
 
 
-def _caller(session: Session, credentials: HTTPAuthorizationCredentials | None) -> User | None:
-    """The user of the request's bearer token; None without one; 401 for a bad one."""
+def current_caller(session: SessionDep, credentials: BearerDep) -> User | None:
+    """The user of the request's bearer token; None without one; 401 for a bad one.
+
+    A dependency, so FastAPI runs it once per request however many checks use it.
+    """
     if credentials is None:
         return None
     if credentials.scheme.lower() != "bearer":
@@ -77,19 +80,18 @@ def _caller(session: Session, credentials: HTTPAuthorizationCredentials | None) 
     return user
 
 
-def current_reader(
-    session: SessionDep, settings: SettingsDep, credentials: BearerDep
-) -> User | None:
+CallerDep = Annotated[User | None, Depends(current_caller)]
+
+
+def current_reader(settings: SettingsDep, user: CallerDep) -> User | None:
     """The caller of a read: anyone when reads are public, else a user with a live token."""
-    user = _caller(session, credentials)
     if user is None and not settings.public_read:
         raise Unauthorized("reads need a token on this service", field="Authorization")
     return user
 
 
-def current_writer(session: SessionDep, credentials: BearerDep) -> User:
+def current_writer(user: CallerDep) -> User:
     """The caller of a write: always a user with a live token (401 otherwise)."""
-    user = _caller(session, credentials)
     if user is None:
         raise Unauthorized("writes need `Authorization: Bearer <token>`", field="Authorization")
     return user
@@ -105,7 +107,8 @@ def allowed_to(operation: Operation) -> Callable[[User], User]:
     return dependency
 
 
-ReaderDep = Annotated[User | None, Depends(current_reader)]
+# Read access is checked on the routers (`main.create_app`), never per handler (issue 8).
+READ_ACCESS: Final = [Depends(current_reader)]
 WriterDep = Annotated[User, Depends(current_writer)]
 AdminDep = Annotated[User, Depends(allowed_to(Operation.MANAGE_USERS))]
 CreatorDep = Annotated[User, Depends(allowed_to(Operation.CREATE))]

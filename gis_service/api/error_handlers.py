@@ -16,7 +16,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from gis_service.api.database_errors import DATABASE_ERRORS, unavailable
 from gis_service.api.errors import InvalidInput, MalformedBody, ServiceError, error_body
+from gis_service.api.route_match import allowed_methods
 
 log = logging.getLogger("gis_service")
 
@@ -32,12 +34,23 @@ def add_error_handlers(app: FastAPI) -> None:
     async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
         return _answer(request_error(error))
 
+    for database_error in DATABASE_ERRORS:  # 503 + Retry-After, never 500 (issue 8)
+
+        @app.exception_handler(database_error)
+        async def database_down(_: Request, error: Exception) -> JSONResponse:
+            return _answer(unavailable(error))
+
     @app.exception_handler(HTTPException)
-    async def http_error(_: Request, error: HTTPException) -> JSONResponse:
+    async def http_error(request: Request, error: HTTPException) -> JSONResponse:
         phrase = HTTPStatus(error.status_code).phrase
         detail = error.detail if isinstance(error.detail, str) else phrase
         body = error_body(phrase.lower().replace(" ", "_"), detail)
-        return JSONResponse(body, status_code=error.status_code, headers=error.headers)
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            # Starlette lists the methods of the first route that matched the path only;
+            # RFC 9110 section 15.5.6: Allow lists every method the resource answers.
+            headers["Allow"] = allowed_methods(request.app, request.url.path)
+        return JSONResponse(body, status_code=error.status_code, headers=headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:

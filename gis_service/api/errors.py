@@ -78,6 +78,12 @@ class PayloadTooLarge(ServiceError):
     status, code = 413, "payload_too_large"
 
 
+class UnsupportedMediaType(ServiceError):
+    """The body is not declared as one of the JSON media types the service reads."""
+
+    status, code = 415, "unsupported_media_type"
+
+
 class MalformedBody(ServiceError):
     """The body is not JSON at all (bad syntax, bad UTF-8, NaN or Infinity)."""
 

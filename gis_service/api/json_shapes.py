@@ -6,6 +6,8 @@ from typing import Any
 
 from fastapi import Request
 
+from gis_service.api.public_urls import public_url
+
 
 def history_json(event: dict[str, Any]) -> dict[str, Any]:
     """One parcel_event row as JSON: who, when (recorded, effective), field, old, new."""
@@ -28,7 +30,7 @@ def page_links(
     """self, and next/prev when there are such pages, keeping the request's other parameters."""
 
     def link(rel: str, at: int) -> dict[str, str]:
-        href = str(request.url.include_query_params(limit=limit, offset=at))
+        href = public_url(request, request.url.include_query_params(limit=limit, offset=at))
         return {"rel": rel, "href": href, "type": media_type}
 
     links = [link("self", offset)]

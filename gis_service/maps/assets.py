@@ -13,11 +13,13 @@ import re
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import PurePosixPath
-from typing import Any, Final
+from typing import Final
 
 import folium
 from branca.element import Element, Figure
 from folium.elements import JSCSSMixin
+
+from gis_service.maps.raw_text import RawText
 
 # folium's asset name → file under gis_service/static/ (versions as folium 0.20 references them).
 ASSETS: Final[dict[str, str]] = {
@@ -40,18 +42,6 @@ class UnknownAssetError(ValueError):
     """A map element wants an asset that is not bundled under gis_service/static/."""
 
 
-class _Raw(Element):
-    """An element that renders its text as is (branca would run it through Jinja)."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-    def render(self, **kwargs: Any) -> str:
-        """The text, untouched."""
-        return self.text
-
-
 def leaflet_only(m: folium.Map) -> folium.Map:
     """Drop folium's default jQuery, Bootstrap and awesome-markers: our maps use none of them."""
     m.default_js = [("leaflet", ASSETS["leaflet"])]
@@ -69,7 +59,7 @@ def link_assets(m: folium.Map, static_url: str = "/static/") -> folium.Map:
             if _is_js(name)
             else (f'<link rel="stylesheet" href="{url}"/>')
         )
-        _header(m).add_child(_Raw(tag), name=name)
+        _header(m).add_child(RawText(tag), name=name)
     return m
 
 
@@ -77,7 +67,7 @@ def inline_assets(m: folium.Map) -> folium.Map:
     """Put the content of every asset into the page: the HTML then makes no request at all."""
     for name in _take_asset_names(m):
         text = _script(ASSETS[name]) if _is_js(name) else _style(ASSETS[name])
-        _header(m).add_child(_Raw(text), name=name)
+        _header(m).add_child(RawText(text), name=name)
     return m
 
 

@@ -14,6 +14,7 @@ import folium
 
 from gis_service.maps import map_data
 from gis_service.maps.assets import inline_assets
+from gis_service.maps.page import page_html
 from gis_service.settings import Settings
 
 # The plan's quarter ends: the dates leadership reviews (周调度、月回头) look back on.
@@ -22,7 +23,7 @@ QUARTER_ENDS = (date(2021, 3, 31), date(2021, 6, 30), date(2021, 9, 30), date(20
 
 def render_standalone(m: folium.Map) -> str:
     """The map as one self-contained HTML page: every asset inlined, no external request."""
-    return inline_assets(m).get_root().render()
+    return page_html(inline_assets(m))
 
 
 def write_standalone(m: folium.Map, path: Path) -> int:

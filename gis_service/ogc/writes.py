@@ -18,6 +18,7 @@ from gis_service.ogc.collections import require_collection
 from gis_service.ogc.query import COMMUNITIES
 from gis_service.parcels import edits
 from gis_service.parcels.edits import EditResult
+from gis_service.parcels.parcel_input import safe
 from gis_service.repo import parcel_reads
 from gis_service.settings import Settings
 
@@ -56,8 +57,9 @@ def feature_body(body: Any, collection_id: str, *, fill_category: bool) -> Any:
         return feature | {"properties": properties | {"category": collection_id}}
     if category not in (None, collection_id):
         raise InvalidInput(
-            f"a feature of collection {collection_id} has category {collection_id}; "
-            "move it between categories through /api/parcels",
+            f"category is {safe(category)}, but collection {collection_id} holds only "
+            f"{collection_id}; post it to its own collection, or move it between categories "
+            "through /api/parcels",
             field="category",
         )
     return feature

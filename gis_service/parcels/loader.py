@@ -2,7 +2,9 @@
 
 Parcels are written through the data-access module, so their history becomes real events.
 Running it again changes nothing when the files have not changed; a parcel whose file state
-differs from the stored one gets one update, effective on the day of loading.
+differs from the stored one gets one update, effective on the day of loading. A parcel that
+was deleted (through the API) stays deleted: a reload does not bring it back, and the report
+lists it (issue 8: it used to abort the whole load with "already exists").
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class LoadReport:
     parcels_updated: int = 0
     parcels_unchanged: int = 0
     codes: list[str] = field(default_factory=list)
+    left_deleted: list[str] = field(default_factory=list)
 
 
 def load_folder(
@@ -70,6 +73,9 @@ def _load_parcel(
     code = props["code"]
     report.codes.append(code)
     stored = parcel_reads.select_parcel(session, code)
+    if stored is None and parcel_reads.is_deleted(session, code):
+        report.left_deleted.append(code)  # deleted on purpose: a reload must not undo that
+        return
     if stored is None:
         _create_from_history(session, code, props, feature["geometry"])
         report.parcels_created += 1

@@ -21,6 +21,7 @@ from gis_service.api.errors import InvalidInput, MalformedBody
 from gis_service.parcels.fields import COMPUTED_FIELDS, FIELD_KINDS, ISO_DATE, SYSTEM_FIELDS
 from gis_service.parcels.geometry_input import ServiceArea, clean_geometry
 from gis_service.rules.stages import CATEGORIES, STAGES
+from gis_service.rules.text import is_blank
 
 # Properties clients may send but never set: kept by the service or computed per request.
 READ_ONLY: Final[frozenset[str]] = frozenset({*SYSTEM_FIELDS, *COMPUTED_FIELDS, "last_change"})
@@ -49,7 +50,8 @@ class ParcelInput:
 
 
 def parse_json(raw: bytes) -> Any:
-    """A JSON body parsed strictly (RFC 8259): NaN, Infinity and overflowing numbers refused."""
+    """A JSON body parsed strictly (RFC 8259): NaN, Infinity, overflowing numbers and repeated
+    keys (RFC 8259 section 4: names SHOULD be unique; issue 8) refused."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -57,7 +59,12 @@ def parse_json(raw: bytes) -> Any:
     if not text.strip():
         raise MalformedBody("body is empty; send a JSON object", field="body")
     try:
-        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+        return json.loads(
+            text,
+            parse_constant=_refuse_constant,
+            parse_float=_finite_float,
+            object_pairs_hook=_unique_keys,
+        )
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}"
         raise MalformedBody(
@@ -189,7 +196,7 @@ def field_value(field: str, value: Any) -> Any:
     kind = FIELD_KINDS[field]
     if kind == "text":
         # An emptied form field clears an optional text; required texts must not be blank.
-        if isinstance(value, str) and not value.strip() and field not in NOT_NULL:
+        if isinstance(value, str) and is_blank(value) and field not in NOT_NULL:
             return None
         return _text(value, field)
     if kind in ("int", "number"):
@@ -235,7 +242,7 @@ def _text(value: Any, field: str, *, parent: str | None = None) -> str:
         raise InvalidInput(
             f"{field} contains a lone surrogate (not Unicode text)", field=name
         ) from None
-    if not value.strip() or len(value) > MAX_TEXT:
+    if is_blank(value) or len(value) > MAX_TEXT:
         raise InvalidInput(f"{field} must be 1–{MAX_TEXT} characters, not blank", field=name)
     return value
 
@@ -337,6 +344,18 @@ def _same_shape(new: dict[str, Any], current: Any) -> bool:
 def _refuse_constant(name: str) -> Any:
     """json.loads hook: NaN, Infinity and -Infinity are not JSON (RFC 8259 section 6)."""
     raise _NotJson(f"{name} is not a JSON number")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """json.loads hook: an object whose keys repeat is refused, not read as "last one wins"."""
+    seen: set[str] = set()
+    for key, _value in pairs:
+        if key in seen:
+            raise MalformedBody(
+                f"body has the key {safe(key)} twice; each key may appear once", field="body"
+            )
+        seen.add(key)
+    return dict(pairs)
 
 
 def _finite_float(text: str) -> float:

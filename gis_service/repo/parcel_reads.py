@@ -44,6 +44,14 @@ def last_effective_date(session: Session) -> date | None:
     return session.execute(text("SELECT max(effective_date) FROM parcel_event")).scalar()
 
 
+def is_deleted(session: Session, code: str) -> bool:
+    """Whether a parcel with this code existed and was (soft-)deleted."""
+    statement = text(
+        "SELECT EXISTS (SELECT 1 FROM parcel WHERE code = :code AND deleted_at IS NOT NULL)"
+    )
+    return bool(session.execute(statement, {"code": code}).scalar_one())
+
+
 def select_parcels(
     session: Session, query: ParcelQuery, *, as_of: date | None = None, geometry: bool = True
 ) -> list[dict[str, Any]]:

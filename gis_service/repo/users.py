@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gis_service.api.errors import Conflict, InvalidInput, NotFound
+from gis_service.rules.roles import last_admin_refusal
 
 _COLUMNS = "name, role, created_at, revoked_at"
 
@@ -43,7 +44,17 @@ def list_users(session: Session) -> list[dict[str, Any]]:
 
 
 def revoke_user(session: Session, *, name: str) -> dict[str, Any]:
-    """Revoke a user's token (kept revoked when it already was); NotFound for unknown names."""
+    """Revoke a user's token (kept revoked when it already was); NotFound for unknown names.
+
+    Conflict when it is the last live admin: nobody could manage users any more (issue 8).
+    """
+    # Lock every live admin first, so two admins revoking each other at once cannot both win.
+    admins = session.execute(
+        text("SELECT name FROM app_user WHERE role = 'admin' AND revoked_at IS NULL FOR UPDATE")
+    ).scalars()
+    refusal = last_admin_refusal(name, live_admins=list(admins))
+    if refusal:
+        raise Conflict(refusal, field="name")
     row = (
         session.execute(
             text(

@@ -1,5 +1,7 @@
 """Pure rules of the plan: stage order, deadline risk, state on a date, KPIs, deadline phrases.
 
-Nothing here does I/O; the map, the screen, the API and the exports all call these functions so
-that every number is defined once.
+Nothing here does I/O. Stages, levels, KPIs and phrases serve the API, the maps and the screen,
+so that every number is defined once. The history fold (`history`) folds the sample files'
+histories for the sample generator (`gis_service.sample`), and is the definition the SQL fold
+(`parcel_as_of`) is tested against.
 """

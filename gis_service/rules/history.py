@@ -1,7 +1,8 @@
 """State of a parcel on a date, folded from its append-only history (docs/data-model.md).
 
 Two inputs share one fold: `parcel_event` rows (`Event`) and the `history` list of the sample
-files, which `events_from_history` turns into the same events the loader writes.
+files, which `events_from_history` turns into the same events the loader writes. The sample
+generator (`gis_service.sample`) folds its histories here; the SQL fold is tested against it.
 """
 
 from __future__ import annotations

@@ -78,3 +78,14 @@ def edit_refusal(
 def permissions(role: str) -> dict[str, bool]:
     """Every operation and whether the role may perform it (for clients that adapt their UI)."""
     return {operation.value: may(role, operation) for operation in Operation}
+
+
+def last_admin_refusal(name: str, *, live_admins: Iterable[str]) -> str | None:
+    """Why revoking (or demoting) this user would leave no live admin; None when it would not.
+
+    There is no role change today; one added later must ask this too.
+    """
+    admins = set(live_admins)
+    if admins == {name}:
+        return f"{name} is the last active admin; add another admin before revoking it"
+    return None

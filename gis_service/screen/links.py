@@ -16,7 +16,7 @@ from urllib.parse import quote
 from fastapi import Depends, Query
 from sqlalchemy.orm import Session
 
-from gis_service.api.auth import BearerDep, User, current_reader, hash_token
+from gis_service.api.auth import CallerDep, User, current_reader, hash_token
 from gis_service.api.deps import SessionDep, SettingsDep
 from gis_service.api.errors import InvalidInput, Unauthorized
 from gis_service.repo import screen_links
@@ -51,7 +51,7 @@ KeyQuery = Annotated[
 
 
 def screen_reader(
-    session: SessionDep, settings: SettingsDep, credentials: BearerDep, key: KeyQuery = None
+    session: SessionDep, settings: SettingsDep, caller: CallerDep, key: KeyQuery = None
 ) -> User | None:
     """The caller of a screen read: as any read, or the holder of a live kiosk key."""
     if key is not None:
@@ -59,7 +59,7 @@ def screen_reader(
         if not key_is_live(session, key):
             raise Unauthorized("the screen link is unknown or revoked", field="key")
         return None
-    return current_reader(session, settings, credentials)
+    return current_reader(settings, caller)
 
 
 ScreenReaderDep = Annotated[User | None, Depends(screen_reader)]

@@ -16,10 +16,12 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 
-from gis_service.api.auth import CreatorDep, DeleterDep, EditorDep, current_reader
+from gis_service.api.auth import CreatorDep, DeleterDep, EditorDep
 from gis_service.api.deps import SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
+from gis_service.api.openapi_fixes import matched_to_service
 from gis_service.api.preconditions import IfMatchDep, etag
+from gis_service.api.public_urls import public_url
 from gis_service.api.request_body import JsonBodyDep
 from gis_service.api.routers.parcel_routes import EffectiveDateDep, RepairQuery
 from gis_service.ogc import collections as ogc_collections
@@ -88,11 +90,17 @@ def items_query(
         str | None,
         Query(description="State as of this date, or of an interval's end (`../2021-06-30`)."),
     ] = None,
-    stage: Annotated[str | None, Query(description="Parcels in this stage.")] = None,
+    stage: Annotated[
+        str | None, Query(description="Parcels in this stage (parcel collections only).")
+    ] = None,
     community: Annotated[str | None, Query(description="Parcels of this community.")] = None,
     level: Annotated[str | None, Query(description="Parcels at this risk level.")] = None,
     kind: Annotated[
-        str | None, Query(description="Communities: community or urban_village.")
+        str | None,
+        Query(
+            description="communities collection only: community or urban_village "
+            "(400 naming it on a parcel collection)."
+        ),
     ] = None,
 ) -> ItemsQuery:
     """The items request's parameters, checked against the collection (400 when wrong)."""
@@ -123,8 +131,7 @@ FormatDep = Annotated[Format, Depends(output_format)]
 ItemsQueryDep = Annotated[ItemsQuery, Depends(items_query)]
 ItemAsOfDep = Annotated[date | None, Depends(item_as_of)]
 WritableDep = Annotated[str, Depends(writable)]
-READ_DEPS: Final = [Depends(current_reader)]
-DOCUMENT_DEPS: Final = [Depends(only_format), *READ_DEPS]
+DOCUMENT_DEPS: Final = [Depends(only_format)]
 
 
 @router.get(
@@ -158,7 +165,7 @@ def api_definition(request: Request) -> JSONResponse:
     document["paths"] = {
         path.removeprefix(router.prefix) or "/": item for path, item in document["paths"].items()
     }
-    return JSONResponse(document, media_type=ogc_documents.OPENAPI)
+    return JSONResponse(matched_to_service(document), media_type=ogc_documents.OPENAPI)
 
 
 @router.get(
@@ -219,7 +226,7 @@ def collection(
     "/collections/{collectionId}/schema",
     summary="JSON Schema of the collection's features",
     responses=READ_ERRORS | SCHEMA_RESPONSE,
-    dependencies=[Depends(only_format), *READ_DEPS],
+    dependencies=DOCUMENT_DEPS,
 )
 def schema(request: Request, collection_id: CollectionId) -> Response:
     """The properties a feature carries and their types, for clients to type their fields."""
@@ -233,7 +240,6 @@ def schema(request: Request, collection_id: CollectionId) -> Response:
     "/collections/{collectionId}/items",
     summary="Features of a collection",
     responses=READ_ERRORS | GEOJSON_OR_HTML,
-    dependencies=READ_DEPS,
 )
 def items(
     request: Request,
@@ -267,7 +273,6 @@ def items(
     "/collections/{collectionId}/items/{featureId}",
     summary="One feature (ETag = its version)",
     responses=READ_ERRORS | GEOJSON_OR_HTML,
-    dependencies=READ_DEPS,
 )
 def item(
     request: Request,
@@ -405,4 +410,4 @@ def delete_item(
 
 def ogc_base(request: Request) -> str:
     """The absolute URL of the landing page (honours the app's root path)."""
-    return str(request.url_for("ogc_landing")).rstrip("/")
+    return public_url(request, request.url_for("ogc_landing")).rstrip("/")

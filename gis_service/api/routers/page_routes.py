@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import HTMLResponse
 
-from gis_service.api.auth import ReaderDep
 from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
 from gis_service.api.errors import NotFound
 from gis_service.maps import map_data
 from gis_service.maps.assets import link_assets
+from gis_service.maps.page import page_html
 from gis_service.maps.parcel_page import render_history
 from gis_service.repo import parcel_reads
 from gis_service.rules.stages import Category
 
 router = APIRouter(tags=["pages"])
-
-FAVICON = Path(__file__).resolve().parents[2] / "static" / "favicon.svg"
 
 
 @router.get(
@@ -33,7 +30,6 @@ def planner_map(
     session: SessionDep,
     settings: SettingsDep,
     as_of: AsOfDep,
-    _reader: ReaderDep,
     colour: Annotated[
         Literal["level", "stage"], Query(description="Colour parcels by risk level or by stage.")
     ] = "level",
@@ -43,7 +39,7 @@ def planner_map(
     """The interactive map of the parcels as of a date, every asset served by this service."""
     inputs = map_data.gather(session, settings, as_of=as_of, category=category, community=community)
     m = map_data.planner_map(inputs, settings, colour=colour, history_url="/parcels/{code}/history")
-    return HTMLResponse(link_assets(m).get_root().render())
+    return HTMLResponse(page_html(link_assets(m)))
 
 
 @router.get(
@@ -52,16 +48,10 @@ def planner_map(
     summary="A parcel's facts and every recorded change (HTML)",
     responses=error_responses(401, 404),
 )
-def history_page(code: str, session: SessionDep, _reader: ReaderDep) -> HTMLResponse:
+def history_page(code: str, session: SessionDep) -> HTMLResponse:
     """The history of one parcel as a page for people (JSON: /api/parcels/{code}/history)."""
     events = parcel_reads.select_history(session, code)
     if not events:
         raise NotFound(f"no parcel with code {code!r}", field="code")
     current = parcel_reads.select_parcel(session, code)
     return HTMLResponse(render_history(code, events, current))
-
-
-@router.get("/favicon.ico", include_in_schema=False)
-def favicon() -> FileResponse:
-    """The service's icon (browsers ask for it on every page)."""
-    return FileResponse(FAVICON, media_type="image/svg+xml")

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from gis_service.api.auth import CreatorDep, DeleterDep, EditorDep, ReaderDep
+from gis_service.api.auth import CreatorDep, DeleterDep, EditorDep
 from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
 from gis_service.api.errors import NotFound
@@ -73,7 +73,6 @@ def list_parcels(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    _reader: ReaderDep,
     as_of: AsOfDep,
     filters: FiltersDep,
 ) -> dict[str, Any]:
@@ -105,7 +104,6 @@ def get_parcel(
     response: Response,
     session: SessionDep,
     settings: SettingsDep,
-    _reader: ReaderDep,
     as_of: AsOfDep,
 ) -> dict[str, Any]:
     """One parcel by code, with its risk level as of the date; send the ETag back as If-Match."""
@@ -119,7 +117,7 @@ def get_parcel(
     summary="Every recorded change of a parcel, newest first",
     responses=error_responses(401, 404, 422),
 )
-def get_history(code: CodePath, session: SessionDep, _reader: ReaderDep) -> dict[str, Any]:
+def get_history(code: CodePath, session: SessionDep) -> dict[str, Any]:
     """Who changed which field when (recorded and effective), from what to what."""
     events = parcel_reads.select_history(session, code)
     if not events:
