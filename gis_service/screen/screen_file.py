@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from gis_service.maps.files import write_html
 from gis_service.screen.bundle import screen_data
 from gis_service.screen.config import page_config
-from gis_service.screen.page import render_screen_file
+from gis_service.screen.screen_page import render_screen_file
 from gis_service.settings import Settings
 
 

@@ -17,7 +17,7 @@ from gis_service.parcels.parcel_input import parse_iso_date
 from gis_service.screen.bundle import PLAYBACK_END, data_tag, playback_frames, screen_data
 from gis_service.screen.config import page_config
 from gis_service.screen.links import ScreenReaderDep
-from gis_service.screen.page import render_screen_page
+from gis_service.screen.screen_page import render_screen_page
 
 router = APIRouter(tags=["screen"])
 
