@@ -13,6 +13,7 @@ from gis_service import db
 from gis_service.cli_reports import add_report_commands
 from gis_service.cli_transfer import add_transfer_commands
 from gis_service.cli_users import add_user_commands
+from gis_service.screen.link_commands import add_screen_link_commands
 from gis_service.settings import Settings
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(handler=cmd_serve)
 
-    render = commands.add_parser("render", help="render standalone map files into maps/")
+    render = commands.add_parser("render", help="render standalone map and screen files into maps/")
     render.add_argument(
         "--as-of",
         type=date.fromisoformat,
@@ -76,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     add_user_commands(commands)
     add_report_commands(commands)
     add_transfer_commands(commands, _progress)
+    add_screen_link_commands(commands)
     return parser
 
 
@@ -131,8 +133,9 @@ def print_load_report(report: LoadReport) -> None:
 
 
 def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
-    """Render the planners' map to standalone HTML files, one per date."""
+    """Render the planners' map and the leadership screen to standalone files, per date."""
     from gis_service.maps.files import QUARTER_ENDS, render_planner_maps
+    from gis_service.screen.screen_file import write_screen_file
 
     today = settings.today_date()
     dates = [args.as_of] if args.as_of else sorted({*QUARTER_ENDS, today})
@@ -142,6 +145,7 @@ def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
         written = render_planner_maps(
             session, settings, dates=dates, out=out, progress=_progress("render")
         )
+        written += [write_screen_file(session, settings, on=d, out=out) for d in dates]
     engine.dispose()
     for path, size in written:
         print(f"{path} ({size / 1024:.0f} KiB)")
@@ -167,7 +171,7 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     cmd_render(argparse.Namespace(as_of=None, out=None), settings)
     if args.no_serve:
         return 0
-    print(f"serving on http://{settings.host}:{settings.port}/map")
+    print(f"serving on http://{settings.host}:{settings.port}/map and /screen")
     return cmd_serve(argparse.Namespace(host=None, port=None, workers=None), settings)
 
 

@@ -16,6 +16,7 @@ from gis_service import db
 from gis_service.api import openapi_fixes
 from gis_service.api.auth import READ_ACCESS
 from gis_service.api.error_handlers import add_error_handlers
+from gis_service.api.http_cache import ConditionalGetMiddleware
 from gis_service.api.overload import add_overload_handling
 from gis_service.api.public_urls import TrustedHosts
 from gis_service.api.request_text import RefuseUnstorableText
@@ -28,6 +29,7 @@ from gis_service.api.routers import (
     parcel_routes,
     photo_routes,
     report_routes,
+    screen_routes,
     service_routes,
     signin_routes,
     tile_routes,
@@ -66,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # issue 10: a 1,000-feature page is ~1 MB of GeoJSON and shrinks about 5x.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     add_overload_handling(app, limit=settings.max_in_flight, wait=settings.queue_timeout)
+    app.add_middleware(ConditionalGetMiddleware)  # ETag / 304 on the polled JSON reads
     app.add_middleware(RefuseUnstorableText)
     app.add_middleware(TrustedHosts, allowed=settings.allowed_hosts)  # outermost: runs first
     app.include_router(service_routes.router)  # health checks and the icon: open to all
@@ -86,6 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         # 401 unless public_read or a live token: on the routers, never per handler (issue 8)
         app.include_router(routes.router, dependencies=READ_ACCESS)
+    # The screen checks its own readers: READ_ACCESS, or a live kiosk key (screen/links.py).
+    app.include_router(screen_routes.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)

@@ -177,6 +177,17 @@ class Settings(BaseSettings):
     photo_max_bytes: int = Field(
         default=10 * 1024 * 1024, gt=0, description="Largest site photo accepted (413 above)."
     )
+    screen_refresh_seconds: float = Field(
+        default=60,
+        gt=0,
+        description="How often /screen asks for fresh data (seconds; it sends If-None-Match, "
+        "so an unchanged answer is a bodiless 304 and the page is not reloaded).",
+    )
+    screen_playback_seconds: float = Field(
+        default=15,
+        gt=0,
+        description="How long /screen's playback of the plan's year (a step a week) takes.",
+    )
 
     @field_validator("database_url")
     @classmethod

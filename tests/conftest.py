@@ -132,9 +132,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(settings: Settings) -> Iterator[str]:
-    """A real uvicorn server of the app on a free 127.0.0.1 port, in a thread; its base URL."""
-    port = free_port()
+def running_server(settings: Settings, port: int | None = None) -> Iterator[str]:
+    """A real uvicorn server of the app on 127.0.0.1 (a free port by default), in a thread."""
+    port = port or free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     )

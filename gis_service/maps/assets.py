@@ -152,3 +152,13 @@ def _read_text(path: str) -> str:
 def _read_bytes(path: str) -> bytes:
     """A bundled static file's bytes (package data, so this works from a wheel too)."""
     return files("gis_service").joinpath("static", *PurePosixPath(path).parts).read_bytes()
+
+
+def inline_script(path: str) -> str:
+    """A <script> element holding a file under static/ (for pages that are not folium maps)."""
+    return _script(path)
+
+
+def inline_style(path: str) -> str:
+    """A <style> element holding a CSS file under static/, its images as data: URIs."""
+    return _style(path)

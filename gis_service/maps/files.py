@@ -28,7 +28,12 @@ def render_standalone(m: folium.Map) -> str:
 
 def write_standalone(m: folium.Map, path: Path) -> int:
     """Write the map as one self-contained HTML file; returns the bytes written."""
-    data = render_standalone(m).encode("utf-8")
+    return write_html(render_standalone(m), path)
+
+
+def write_html(page: str, path: Path) -> int:
+    """Write an HTML page to a file atomically, readable by all; returns the bytes written."""
+    data = page.encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     # Write beside the target and rename, so a browser or mail job never sees half a file.
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -61,8 +61,8 @@ def gather(
         as_of=as_of,
         parcels=feature_collection(page.features),
         communities=feature_collection(outlines),
-        land=_base_layer(settings.base_layers_dir / "land.geojson"),
-        avenue=_base_layer(settings.base_layers_dir / "chengshan_avenue.geojson"),
+        land=base_layer(settings.base_layers_dir / "land.geojson"),
+        avenue=base_layer(settings.base_layers_dir / "chengshan_avenue.geojson"),
         data_changed_at=parcel_reads.last_recorded_at(session),
     )
 
@@ -86,7 +86,7 @@ def planner_map(inputs: MapInputs, settings: Settings, **options: Any) -> folium
 
 
 @cache
-def _base_layer(path: Path) -> dict[str, Any] | None:
+def base_layer(path: Path) -> dict[str, Any] | None:
     """A reference layer shipped in data/geo (None when the deployment left it out)."""
     if not path.exists():
         return None
@@ -98,6 +98,6 @@ def _base_layer(path: Path) -> dict[str, Any] | None:
 def base_layers(settings: Settings) -> dict[str, dict[str, Any] | None]:
     """The offline base layers (land polygon, 成山大道) drawn under maps without a basemap."""
     return {
-        "land": _base_layer(settings.base_layers_dir / "land.geojson"),
-        "avenue": _base_layer(settings.base_layers_dir / "chengshan_avenue.geojson"),
+        "land": base_layer(settings.base_layers_dir / "land.geojson"),
+        "avenue": base_layer(settings.base_layers_dir / "chengshan_avenue.geojson"),
     }

@@ -296,3 +296,11 @@ def before_last_change(session: Session, as_of: date) -> bool:
     """Whether a date lies before the latest effective date of any change."""
     last = last_effective_date(session)
     return last is not None and as_of < last
+
+
+def change_stamp(session: Session) -> tuple[int, datetime | None]:
+    """The newest event's id and time: it moves with every write (parcel_event is append-only)."""
+    row = session.execute(
+        text("SELECT coalesce(max(id), 0), max(recorded_at) FROM parcel_event")
+    ).one()
+    return int(row[0]), row[1]

@@ -13,7 +13,7 @@ from pathlib import Path
 from alembic import op
 
 revision = "0003_people"
-down_revision = "0001"
+down_revision = "0002_speed"
 branch_labels = None
 depends_on = None
 
