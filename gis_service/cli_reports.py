@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from gis_service import db
-from gis_service.reports.service import make_report
+from gis_service.reports.report_service import make_report
 from gis_service.rules.periods import Kind, Period, PeriodError, last_full_period, parse_period
 from gis_service.settings import Settings
 

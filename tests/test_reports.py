@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from gis_service.reports.build import build_report
 from gis_service.reports.model import LEVEL_SHORT_ZH, number, percent
 from gis_service.reports.report_html import render_report_html
-from gis_service.reports.service import make_report
+from gis_service.reports.report_service import make_report
 from gis_service.reports.xlsx import write_report_xlsx
 from gis_service.rules.levels import Level
 from gis_service.rules.periods import parse_period, period_containing

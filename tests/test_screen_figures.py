@@ -8,7 +8,7 @@ from typing import Any
 
 from gis_service.rules.kpis import Kpi
 from gis_service.rules.levels import Level
-from gis_service.screen import figures
+from gis_service.screen import screen_figures as figures
 from gis_service.screen.bundle import playback_dates
 
 

@@ -20,7 +20,7 @@ from gis_service.repo.parcel_reads import ParcelQuery
 from gis_service.rules.kpis import BASELINE_DATE, compute_kpis
 from gis_service.rules.levels import LEVEL_COLOURS, LEVEL_LABELS_ZH, LEVEL_ORDER, RiskThresholds
 from gis_service.rules.stages import CATEGORY_LABELS_ZH
-from gis_service.screen import figures
+from gis_service.screen import screen_figures as figures
 
 # The plan's year, which playback walks through a week at a time (issue 13).
 PLAYBACK_START: Final = date(2021, 1, 1)

@@ -18,7 +18,12 @@ def export_parcels(
 ) -> bytes:
     """The file's bytes: every matching parcel (not paged) as of the date."""
     page = parcel_listing.list_features(
-        session, filters.query, on=on, thresholds=settings.thresholds, levels=filters.levels
+        session,
+        filters.query,
+        on=on,
+        thresholds=settings.thresholds,
+        levels=filters.levels,
+        outline="object",  # the writers need outlines as objects, not spliced text
     )
     kpis = []
     if fmt == "xlsx":

@@ -14,7 +14,7 @@ from gis_service.api.error_responses import error_responses
 from gis_service.api.errors import InvalidInput, NotFound
 from gis_service.reports.index_page import render_index
 from gis_service.reports.report_files import list_reports, report_file
-from gis_service.reports.service import make_report
+from gis_service.reports.report_service import make_report
 from gis_service.rules.periods import Kind, PeriodError, parse_period
 
 router = APIRouter(tags=["reports"])

@@ -124,8 +124,11 @@ def add_signin_redirect(app: FastAPI) -> None:
     @app.exception_handler(Unauthorized)
     async def unauthorized(request: Request, error: Unauthorized) -> Response:
         # Read access is checked on the routers; an HTML page's 401 becomes the sign-in page.
+        # A dead kiosk key (field "key") stays a 401: a wall screen cannot sign in, and
+        # must show that its link died (issue 13).
         route = request.scope.get("route")
-        if getattr(route, "response_class", None) is HTMLResponse and request.method == "GET":
+        is_page = getattr(route, "response_class", None) is HTMLResponse
+        if is_page and request.method == "GET" and error.field != "key":
             query = f"?{request.url.query}" if request.url.query else ""
             return _to_login(request.url.path + query)
         return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
