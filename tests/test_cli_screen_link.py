@@ -47,6 +47,15 @@ def test_create_prints_a_url_with_a_long_key_stored_hashed(
         assert key not in str(stored.scalar_one())
 
 
+def test_create_uses_the_public_base_url_when_set(
+    engine: Engine, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GIS_PUBLIC_BASE_URL", "https://gis.yatou.example")
+    assert main(["screen-link", "create", "--name", "指挥中心"]) == 0
+    url = capsys.readouterr().out.strip().splitlines()[-1]
+    assert url.startswith("https://gis.yatou.example/screen?key=")
+
+
 def test_list_and_revoke(engine: Engine, capsys: pytest.CaptureFixture[str]) -> None:
     main(["screen-link", "create", "--name", "大厅"])
     key = parse_qs(urlsplit(capsys.readouterr().out.strip().splitlines()[-1]).query)["key"][0]

@@ -21,7 +21,8 @@ def add_screen_link_commands(commands: Any) -> None:
     create.add_argument(
         "--base-url",
         default=None,
-        help="address people reach the service at (default http://GIS_HOST:GIS_PORT)",
+        help="address the screen reaches the service at "
+        "(default GIS_PUBLIC_BASE_URL, else http://GIS_HOST:GIS_PORT)",
     )
     create.set_defaults(handler=cmd_link_create)
     listing = actions.add_parser("list", help="list links: name, created, revoked")
@@ -37,7 +38,7 @@ def cmd_link_create(args: argparse.Namespace, settings: Settings) -> int:
     with db.transaction(engine) as session:
         _, key = create_link(session, name=args.name)
     engine.dispose()
-    base = args.base_url or f"http://{settings.host}:{settings.port}"
+    base = args.base_url or settings.public_base_url or f"http://{settings.host}:{settings.port}"
     print(f"screen link {args.name} created; open this address on the screen (shown only now):")
     print(link_url(base, key))
     return 0
