@@ -44,3 +44,18 @@ def test_sql_level_filter_and_paging_equal_python(session: Session) -> None:
     )
     assert built.number_matched == python.number_matched > 8
     assert [f["id"] for f in json.loads(built.features.text)] == [f["id"] for f in python.features]
+
+
+@pytest.mark.parametrize("levels", [None, frozenset({"red", "orange"})])
+def test_page_past_the_last_match_still_counts_the_matches(
+    session: Session, levels: frozenset[str] | None
+) -> None:
+    on = date(2021, 6, 30)
+    python = list_features(
+        session, ParcelQuery(), on=on, thresholds=THRESHOLDS, levels=levels, limit=5, offset=5000
+    )
+    built = feature_page(
+        session, ParcelQuery(), on=on, thresholds=THRESHOLDS, levels=levels, limit=5, offset=5000
+    )
+    assert built.features.count == len(python.features) == 0
+    assert built.number_matched == python.number_matched > 0

@@ -212,8 +212,15 @@ def select_feature_page(
     }
     row = session.execute(statement, params).one()
     matched = row.number_matched
-    if matched is None:  # a page past the last match: count them apart
-        matched = count_parcels(session, query, as_of=on) if paging.offset and not levels else 0
+    if matched is None:  # no row on this page: a page past the last match counts from the first
+        first = Paging(limit=1)
+        matched = (
+            select_feature_page(
+                session, query, on=on, thresholds=thresholds, levels=levels, paging=first
+            ).number_matched
+            if paging.offset
+            else 0
+        )
     return FeaturePage(row.features, int(row.number_returned), int(matched))
 
 
