@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,7 @@ from gis_service.api.preconditions import etag
 from gis_service.parcels import listing, parcel_input
 from gis_service.parcels.features import parcel_feature
 from gis_service.parcels.fields import INVESTMENT_FIELDS
+from gis_service.parcels.geometry_input import ServiceArea
 from gis_service.parcels.parcel_input import ParcelInput
 from gis_service.repo import parcel_writes
 from gis_service.rules.roles import Operation, edit_refusal
@@ -78,14 +79,11 @@ def patch_parcel(
     repair: bool = False,
 ) -> EditResult:
     """Apply a JSON merge patch (RFC 7396) of the Feature: properties and/or geometry."""
-    day = effective_day(effective_date, today=settings.today_date())
-    locked = parcel_writes.lock_parcel(
-        session, code, expected_version=expected_version, effective_date=day
-    )
-    parcel = parcel_input.patched_values(
-        code, locked.state, body, area=settings.service_area, repair=repair
-    )
-    return _update(session, locked, parcel, user, settings, day)
+    return _update(
+        session, parcel_input.patched_values, code=code, body=body, user=user,
+        expected_version=expected_version, settings=settings,
+        effective_date=effective_date, repair=repair,
+    )  # fmt: skip
 
 
 def replace_parcel(
@@ -100,14 +98,11 @@ def replace_parcel(
     repair: bool = False,
 ) -> EditResult:
     """Replace a parcel by a full Feature (PUT): properties left out become null or default."""
-    day = effective_day(effective_date, today=settings.today_date())
-    locked = parcel_writes.lock_parcel(
-        session, code, expected_version=expected_version, effective_date=day
-    )
-    parcel = parcel_input.replacement_values(
-        code, locked.state, body, area=settings.service_area, repair=repair
-    )
-    return _update(session, locked, parcel, user, settings, day)
+    return _update(
+        session, parcel_input.replacement_values, code=code, body=body, user=user,
+        expected_version=expected_version, settings=settings,
+        effective_date=effective_date, repair=repair,
+    )  # fmt: skip
 
 
 def delete_parcel(
@@ -144,15 +139,33 @@ def effective_day(value: date | None, *, today: date) -> date:
     return value
 
 
+class _NewValues(Protocol):
+    """How a body turns into the values to write: a merge patch, or a full replacement."""
+
+    def __call__(
+        self, code: str, current: dict[str, Any], body: Any, /, *, area: ServiceArea, repair: bool
+    ) -> ParcelInput: ...
+
+
 def _update(
     session: Session,
-    locked: parcel_writes.LockedParcel,
-    parcel: ParcelInput,
+    new_values: _NewValues,
+    *,
+    code: str,
+    body: Any,
     user: User,
+    expected_version: int,
     settings: Settings,
-    day: date,
+    effective_date: date | None,
+    repair: bool,
 ) -> EditResult:
-    """Check the role once (category and changed fields), write, answer from the row written."""
+    """Lock and read the parcel, turn the body into values, check the role once (category and
+    changed fields), write, and answer from the row written."""
+    day = effective_day(effective_date, today=settings.today_date())
+    locked = parcel_writes.lock_parcel(
+        session, code, expected_version=expected_version, effective_date=day
+    )
+    parcel = new_values(code, locked.state, body, area=settings.service_area, repair=repair)
     category = str(locked.state["category"])
     refusal = edit_refusal(user.role, category, parcel.values, investment_fields=INVESTMENT_FIELDS)
     if refusal is not None:
