@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any, Final, Literal
 
@@ -199,17 +199,17 @@ def select_feature_page(
             last=_LAST_CHANGE.format(until="AND e.effective_date <= :as_of"),
         )
     )
-    params = filter_params(query) | {
-        "as_of": on,
-        "on": on,
-        "levels": sorted(levels or ()),
-        "limit": paging.limit,
-        "offset": paging.offset,
-        "orange_days": thresholds.orange_days,
-        "yellow_days": thresholds.yellow_days,
-        "orange_lag": thresholds.orange_lag,
-        "yellow_lag": thresholds.yellow_lag,
-    }
+    params = (
+        filter_params(query)
+        | {
+            "as_of": on,
+            "on": on,
+            "levels": sorted(levels or ()),
+            "limit": paging.limit,
+            "offset": paging.offset,
+        }
+        | threshold_params(thresholds)
+    )
     row = session.execute(statement, params).one()
     matched = row.number_matched
     if matched is None:  # no row on this page: a page past the last match counts from the first
@@ -257,6 +257,11 @@ def select_history(session: Session, code: str) -> list[dict[str, Any]]:
 def last_recorded_at(session: Session) -> datetime | None:
     """When the newest change of any parcel was written."""
     return session.execute(text("SELECT max(recorded_at) FROM parcel_event")).scalar()
+
+
+def threshold_params(thresholds: RiskThresholds) -> dict[str, int]:
+    """Bound values of the risk thresholds, named as parcel_risk_level()'s arguments."""
+    return asdict(thresholds)
 
 
 def where_clause(query: ParcelQuery) -> str:

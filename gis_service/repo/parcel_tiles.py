@@ -14,6 +14,7 @@ from gis_service.repo.parcel_reads import (
     before_last_change,
     filter_params,
     source_relation,
+    threshold_params,
     where_clause,
 )
 from gis_service.repo.sql_files import sql_file
@@ -41,16 +42,16 @@ def parcels_tile(
             source=source_relation(query, folded), where=where_clause(query)
         )
     )
-    params = filter_params(query) | {
-        "as_of": on,
-        "on": on,
-        "z": tile.z,
-        "x": tile.x,
-        "y": tile.y,
-        "pixel": tile.pixel_metres(),
-        "orange_days": thresholds.orange_days,
-        "yellow_days": thresholds.yellow_days,
-        "orange_lag": thresholds.orange_lag,
-        "yellow_lag": thresholds.yellow_lag,
-    }
+    params = (
+        filter_params(query)
+        | {
+            "as_of": on,
+            "on": on,
+            "z": tile.z,
+            "x": tile.x,
+            "y": tile.y,
+            "pixel": tile.pixel_metres(),
+        }
+        | threshold_params(thresholds)
+    )
     return bytes(session.execute(statement, params).scalar_one() or b"")
