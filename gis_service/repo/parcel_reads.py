@@ -144,11 +144,8 @@ def select_parcels(
     params = filter_params(query) | {"as_of": as_of, "limit": paging.limit, "offset": paging.offset}
     statement = text(
         sql_file("parcels_select").format(
+            page=_page(query, folded, where_clause(query), paging),
             page_columns=", ".join(f"page.{c}" for c in READ_COLUMNS),
-            columns=", ".join(f"p.{c}" for c in READ_COLUMNS),
-            source=source_relation(query, folded),
-            where=where_clause(query),
-            paging=_paging(paging),
             geometry=_OUTLINES[outline],
             last=_LAST_CHANGE.format(until="AND e.effective_date <= :as_of" if as_of else "")
             if last_change
@@ -192,9 +189,7 @@ def select_feature_page(
         where += f" AND {_RISK_LEVEL.format(row='p')} = ANY(:levels)"
     statement = text(
         sql_file("parcels_features").format(
-            source=source_relation(query, folded),
-            where=where,
-            paging=_paging(paging),
+            page=_page(query, folded, where, paging),
             properties=_FEATURE_PROPERTIES,
             last=_LAST_CHANGE.format(until="AND e.effective_date <= :as_of"),
         )
@@ -285,6 +280,16 @@ def source_relation(query: ParcelQuery, folded: bool) -> str:
     within = "ST_MakeEnvelope(:minlon, :minlat, :maxlon, :maxlat, 4326)" if query.bbox else "NULL"
     code = ":code" if query.code is not None else "NULL"
     return f"parcel_as_of(:as_of, {code}, {within})"
+
+
+def _page(query: ParcelQuery, folded: bool, where: str, paging: Paging) -> str:
+    """The page of matching rows both reads start from (parcels_page.sql), filled in."""
+    return sql_file("parcels_page").format(
+        columns=", ".join(f"p.{c}" for c in READ_COLUMNS),
+        source=source_relation(query, folded),
+        where=where,
+        paging=_paging(paging),
+    )
 
 
 def _paging(paging: Paging) -> str:

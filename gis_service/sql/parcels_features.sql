@@ -1,10 +1,9 @@
 -- One page of parcels as GeoJSON Features, the JSON built by PostgreSQL (issue 10: the page
 -- costs what the page holds, and nothing is decoded and encoded again in Python). Filled in by
--- gis_service.repo.parcel_reads: <source>, <where>, <paging> and <last> as for
--- parcels_select.sql; <properties> the json_build_object arguments of every property, in
--- gis_service.features' order, with the risk fields from parcel_risk_level() and
--- parcel_planned_progress() (proven equal to gis_service.rules.levels by
--- tests/test_levels_sql.py).
+-- gis_service.repo.parcel_reads: <page> and <last> as for parcels_select.sql; <properties>
+-- the json_build_object arguments of every property, in gis_service.features' order, with
+-- the risk fields from parcel_risk_level() and parcel_planned_progress() (proven equal to
+-- gis_service.rules.levels by tests/test_levels_sql.py).
 SELECT max(page.number_matched) AS number_matched,
        count(page.code) AS number_returned,
        coalesce(json_agg(json_build_object(
@@ -14,10 +13,6 @@ SELECT max(page.number_matched) AS number_matched,
            'properties', json_build_object({properties}))
          ORDER BY page.code), '[]'::json)::text AS features
 FROM (
-    SELECT p.*, count(*) OVER () AS number_matched
-    FROM {source} AS p
-    WHERE {where}
-    ORDER BY p.code
-    {paging}
+{page}
 ) AS page
 {last}
