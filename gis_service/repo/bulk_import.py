@@ -26,12 +26,7 @@ STAGED_COLUMNS: Final[tuple[str, ...]] = (
 
 def stage_rows(session: Session, rows: Iterable[Sequence[Any]]) -> None:
     """Create the staging table and COPY the rows into it (geometry as EWKB hex, SRID 4326)."""
-    session.execute(text(sql_file("bulk_staging")))
-    cursor = session.connection().connection.cursor()
-    columns = ", ".join(STAGED_COLUMNS)
-    with cursor.copy(f"COPY import_staging ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+    _copy_into(session, "import_staging", rows)
     # Fresh statistics, so the checks plan hash joins rather than loops over the staged rows.
     session.execute(text("ANALYZE import_staging"))
 
@@ -59,9 +54,14 @@ def insert_staged(session: Session, *, actor: str, effective_date: date) -> int:
 
 def copy_bare(session: Session, rows: Iterable[Sequence[Any]]) -> None:
     """COPY rows into a bare temporary table of the same columns (the benchmark's yardstick)."""
-    session.execute(text(sql_file("bulk_staging").replace("import_staging", "bare_copy")))
+    _copy_into(session, "bare_copy", rows)
+
+
+def _copy_into(session: Session, table: str, rows: Iterable[Sequence[Any]]) -> None:
+    """Create a temporary table of the staged columns under this name and COPY the rows in."""
+    session.execute(text(sql_file("bulk_staging").replace("import_staging", table)))
     cursor = session.connection().connection.cursor()
     columns = ", ".join(STAGED_COLUMNS)
-    with cursor.copy(f"COPY bare_copy ({columns}) FROM STDIN") as copy:
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
