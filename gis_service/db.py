@@ -9,7 +9,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from gis_service.settings import Settings
@@ -111,10 +111,16 @@ def head_revision() -> str:
 def current_revision(engine: Engine) -> str | None:
     """The schema revision of the database, or None before the first migration."""
     with engine.connect() as conn:
-        exists = conn.execute(text("SELECT to_regclass('alembic_version')")).scalar()
-        if exists is None:
-            return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return stored_revision(conn)
+
+
+def stored_revision(conn: Connection | Session) -> str | None:
+    """The Alembic revision recorded in the database, or None before the first migration."""
+    exists = conn.execute(text("SELECT to_regclass('alembic_version')")).scalar()
+    if exists is None:
+        return None
+    revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return None if revision is None else str(revision)
 
 
 def connection_budget(engine: Engine) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from gis_service import db
+
 
 def postgis_version(session: Session) -> str:
     """The PostGIS library version (a query that fails when the database is down)."""
@@ -13,8 +15,4 @@ def postgis_version(session: Session) -> str:
 
 def schema_revision(session: Session) -> str | None:
     """The Alembic revision the database is at, or None before the first migration."""
-    exists = session.execute(text("SELECT to_regclass('alembic_version')")).scalar()
-    if exists is None:
-        return None
-    revision = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    return None if revision is None else str(revision)
+    return db.stored_revision(session)
