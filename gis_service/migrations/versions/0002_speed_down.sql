@@ -1,3 +1,6 @@
+-- Back to revision 0001: drop what 0002_speed_up.sql added, then recreate 0001's
+-- parcel_as_of(date, text). Its body is a frozen copy of 0001_schema_up.sql's, on purpose:
+-- a down script restores that revision as it was, whatever later edits do to other files.
 DROP FUNCTION IF EXISTS parcel_risk_level(integer, date, date, date, date, integer, integer, integer, integer);
 DROP FUNCTION IF EXISTS parcel_planned_progress(date, date, date);
 DROP FUNCTION IF EXISTS parcel_as_of(date, text, geometry);

@@ -4,7 +4,7 @@ Photo attach/remove become parcel events (actions photo_added / photo_removed, f
 `photo`), so a parcel's history tells them with its other changes (issue 11).
 
 Revision ID: 0003_people
-Revises: 0001
+Revises: 0002_speed
 Create Date: 2026-12-03
 """
 

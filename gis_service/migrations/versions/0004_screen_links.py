@@ -1,7 +1,7 @@
 """Kiosk links of the leadership screen: a name and the hash of a long random key.
 
 Revision ID: 0004_screen_links
-Revises: 0001
+Revises: 0003_people
 Create Date: 2026-12-03
 """
 
