@@ -61,7 +61,7 @@ def create_parcel(
     stored = _stored_fields(session, parcel_id)
     initial = {"code": code} | {f: v for f, v in stored.items() if v is not None}
     created = [(field, None, value) for field, value in initial.items()]
-    _append_events(session, parcel_id, code, "create", created, effective_date, actor, 1)
+    append_events(session, parcel_id, code, "create", created, effective_date, actor, 1)
     return parcel_id
 
 
@@ -197,7 +197,7 @@ def delete_parcel(
         {"actor": actor, "version": version + 1, "id": parcel_id},
     )
     deletion = [(None, None, None)]
-    _append_events(session, parcel_id, code, "delete", deletion, effective_date, actor, version + 1)
+    append_events(session, parcel_id, code, "delete", deletion, effective_date, actor, version + 1)
 
 
 _STAMP = ("version = version + 1", "updated_at = now()", "updated_by = :actor")
@@ -271,7 +271,7 @@ def _stored_fields(session: Session, parcel_id: int) -> dict[str, Any]:
     return {field: to_json_value(field, row[field]) for field in FIELD_KINDS}
 
 
-def _append_events(
+def append_events(
     session: Session,
     parcel_id: int,
     code: str,

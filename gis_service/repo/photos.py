@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from gis_service.api.errors import NotFound
 from gis_service.photos.images import StoredPhoto
+from gis_service.repo.parcel_writes import append_events
 
 _META = "p.id, p.media_type, p.width, p.height, p.file_name, p.taken_at, p.added_by, p.added_at"
 
@@ -134,21 +134,8 @@ def _event(
     effective_date: date,
 ) -> None:
     """A photo event in the parcel's history (at its current version: fields are unchanged)."""
-    session.execute(
-        text(
-            "INSERT INTO parcel_event (parcel_id, code, action, field, old_value, new_value,"
-            " effective_date, actor, version)"
-            " VALUES (:parcel_id, :code, :action, 'photo', CAST(:old AS jsonb),"
-            " CAST(:new AS jsonb), :effective_date, :actor, :version)"
-        ),
-        {
-            "parcel_id": parcel["id"],
-            "code": parcel["code"],
-            "action": action,
-            "old": None if old is None else json.dumps(old, ensure_ascii=False),
-            "new": None if new is None else json.dumps(new, ensure_ascii=False),
-            "effective_date": effective_date,
-            "actor": actor,
-            "version": parcel["version"],
-        },
+    changes = [("photo", old, new)]
+    version = parcel["version"]
+    append_events(
+        session, parcel["id"], parcel["code"], action, changes, effective_date, actor, version
     )
