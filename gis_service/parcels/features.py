@@ -46,13 +46,12 @@ def parcel_feature(
 
 
 def assess_row(row: dict[str, Any], *, on: date, thresholds: RiskThresholds) -> Assessment:
-    """The risk assessment of a parcel row on a date (a completion after it does not count)."""
-    completed_on = row.get("completed_on")
+    """The risk assessment of a parcel row on a date (assess ignores a completion after it)."""
     return assess(
         progress=row.get("progress"),
         start_date=row.get("start_date"),
         deadline=row.get("deadline"),
-        completed_on=completed_on if completed_on is None or completed_on <= on else None,
+        completed_on=row.get("completed_on"),
         on=on,
         thresholds=thresholds,
     )

@@ -34,12 +34,11 @@ class Standing:
 
 def standing(state: State, on: date, thresholds: RiskThresholds) -> Standing:
     """Level and days left of a parcel state on a date, by the risk table."""
-    completed = _date(state, "completed_on")
     risk = assess(
         progress=_int(state.get("progress")),
         start_date=_date(state, "start_date"),
         deadline=_date(state, "deadline"),
-        completed_on=completed if completed is not None and completed <= on else None,
+        completed_on=_date(state, "completed_on"),  # assess ignores a completion after `on`
         on=on,
         thresholds=thresholds,
     )
