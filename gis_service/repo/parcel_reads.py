@@ -48,15 +48,17 @@ _FILTERS: Final[dict[str, str]] = {
     "bbox": "p.geom && ST_MakeEnvelope(:minlon, :minlat, :maxlon, :maxlat, 4326)",
 }
 
+# The latest update event of each row of `row` (up to the date when `until` says so): reads
+# and the write lock both join it, and pop_last_change takes its columns out of the row.
 _LAST_CHANGE: Final = """
 LEFT JOIN LATERAL (
     SELECT e.field, e.effective_date, e.actor
     FROM parcel_event AS e
-    WHERE e.parcel_id = page.id AND e.action = 'update' {until}
+    WHERE e.parcel_id = {row}.id AND e.action = 'update' {until}
     ORDER BY e.effective_date DESC, e.id DESC
     LIMIT 1
 ) AS last ON true"""
-_LAST_COLUMNS: Final = (
+LAST_COLUMNS: Final = (
     ", last.field AS last_field, last.effective_date AS last_effective_date,"
     " last.actor AS last_actor"
 )
@@ -147,10 +149,8 @@ def select_parcels(
             page=_page(query, folded, where_clause(query), paging),
             page_columns=", ".join(f"page.{c}" for c in READ_COLUMNS),
             geometry=_OUTLINES[outline],
-            last=_LAST_CHANGE.format(until="AND e.effective_date <= :as_of" if as_of else "")
-            if last_change
-            else "",
-            last_columns=_LAST_COLUMNS if last_change else "",
+            last=last_change_join("page", until_as_of=as_of is not None) if last_change else "",
+            last_columns=LAST_COLUMNS if last_change else "",
         )
     )
     rows = [dict(row) for row in session.execute(statement, params).mappings()]
@@ -191,7 +191,7 @@ def select_feature_page(
         sql_file("parcels_features").format(
             page=_page(query, folded, where, paging),
             properties=_FEATURE_PROPERTIES,
-            last=_LAST_CHANGE.format(until="AND e.effective_date <= :as_of"),
+            last=last_change_join("page", until_as_of=True),
         )
     )
     params = (
@@ -297,6 +297,12 @@ def _paging(paging: Paging) -> str:
     limit = "LIMIT :limit" if paging.limit is not None else ""
     offset = "OFFSET :offset" if paging.offset else ""
     return f"{limit} {offset}".strip()
+
+
+def last_change_join(row: str, *, until_as_of: bool) -> str:
+    """The join of each row's last update event (columns LAST_COLUMNS), up to :as_of or not."""
+    until = "AND e.effective_date <= :as_of" if until_as_of else ""
+    return _LAST_CHANGE.format(row=row, until=until)
 
 
 def pop_last_change(row: dict[str, Any]) -> dict[str, Any] | None:

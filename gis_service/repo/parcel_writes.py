@@ -15,7 +15,12 @@ from sqlalchemy.orm import Session
 from gis_service.api.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from gis_service.api.preconditions import etag
 from gis_service.parcels.fields import COLUMN_FIELDS, FIELD_KINDS, to_json_value
-from gis_service.repo.parcel_reads import READ_COLUMNS, pop_last_change
+from gis_service.repo.parcel_reads import (
+    LAST_COLUMNS,
+    READ_COLUMNS,
+    last_change_join,
+    pop_last_change,
+)
 from gis_service.repo.sql_files import sql_file
 
 # Sentences for the constraints the database enforces, so a 422 names the rule that failed.
@@ -85,7 +90,13 @@ def lock_parcel(
     version check: the second waits, then sees the new version and gets StaleVersion.
     """
     table_columns = [c for c in READ_COLUMNS if c != "milestones"]
-    statement = text(sql_file("parcel_lock").format(columns=_columns("p", table_columns)))
+    statement = text(
+        sql_file("parcel_lock").format(
+            columns=_columns("p", table_columns),
+            last=last_change_join("p", until_as_of=False),
+            last_columns=LAST_COLUMNS,
+        )
+    )
     found = session.execute(statement, {"code": code}).mappings().first()
     if found is None:
         raise NotFound(f"no parcel with code {code!r}", field="code")

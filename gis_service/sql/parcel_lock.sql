@@ -1,6 +1,7 @@
 -- A live parcel, locked for a write, read once with everything the write and its answer need:
 -- its fields, the outline at the events' precision (9 digits) and at the API's (6), its
--- milestones, its latest effective date (changes are recorded in order) and last update.
+-- milestones, its latest effective date (changes are recorded in order) and last update
+-- (<last>, <last_columns>: the join parcel_reads' reads use).
 -- Columns come from the locked row itself, never from a second scan of the table (a view):
 -- a writer that waited for the lock gets the row as the other writer left it, so its version
 -- check sees the new version (PostgreSQL re-reads only the locked row after the wait). The
@@ -15,16 +16,8 @@ SELECT {columns}, ST_AsGeoJSON(p.geom, 9)::jsonb AS geometry,
          WHERE e.parcel_id = p.id
            -- photo events change no field (the fold ignores them), so they set no order
            AND e.action IN ('create', 'update', 'delete'))
-           AS latest_effective_date,
-       last.field AS last_field, last.effective_date AS last_effective_date,
-       last.actor AS last_actor
+           AS latest_effective_date{last_columns}
 FROM parcel AS p
-LEFT JOIN LATERAL (
-    SELECT e.field, e.effective_date, e.actor
-    FROM parcel_event AS e
-    WHERE e.parcel_id = p.id AND e.action = 'update'
-    ORDER BY e.effective_date DESC, e.id DESC
-    LIMIT 1
-) AS last ON true
+{last}
 WHERE p.code = :code AND p.deleted_at IS NULL
 FOR UPDATE OF p
