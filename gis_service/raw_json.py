@@ -28,10 +28,6 @@ class RawJSON:
     def __hash__(self) -> int:
         return hash(self.text)
 
-    def value(self) -> Any:
-        """The parsed value (for the rare reader that needs it as an object)."""
-        return json.loads(self.text)
-
 
 class RawFeatures(RawJSON):
     """A JSON array of Features given as its text, with how many it holds."""
@@ -68,11 +64,6 @@ def dumps(document: Any) -> str:
     for piece, part in zip(pieces, parts[1:], strict=True):
         out.extend((piece, part))
     return "".join(out)
-
-
-def plain(document: Any) -> Any:
-    """The document with every RawJSON piece parsed (for callers that work on objects)."""
-    return json.loads(dumps(document))
 
 
 class RawJSONResponse(Response):
