@@ -55,6 +55,11 @@ class Refusal:
             "reason": self.reason,
         }
 
+    def as_text(self) -> str:
+        """One line for the command line: where, the field, the value and the reason."""
+        where = f"{self.sheet}!" if self.sheet else ""
+        return f"refused row {where}{self.row} {self.field} {self.value!r}: {self.reason}"
+
 
 @dataclass(frozen=True)
 class ParsedRow:
