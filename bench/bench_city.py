@@ -29,10 +29,11 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_db import fresh_database  # noqa: E402
 from city_data import bbox_around, build_city  # noqa: E402
 from load import Result, run_load, wait_for  # noqa: E402
 
-from gis_service import db, pg_local  # noqa: E402
+from gis_service import db  # noqa: E402
 from gis_service.maps.tile_grid import Tile  # noqa: E402
 from gis_service.settings import Settings  # noqa: E402
 
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--overload", action="store_true", help="also run 32 and 256 clients")
     parser.add_argument("--database", default="yatou_city", help="database to (re)create")
     args = parser.parse_args(argv)
-    settings = city_settings(args.database)
+    settings = fresh_database(args.database)
     engine = db.make_engine(settings)
     started = time.perf_counter()
     build_city(engine, args.parcels)
@@ -261,21 +262,6 @@ def z16(args: Any) -> str:
     y = int((1 - math.asinh(math.tan(math.radians(minlat))) / math.pi) / 2 * n)
     assert Tile(16, x, y).bounds_degrees()[0] <= minlon
     return f"16/{x}/{y}"
-
-
-def city_settings(database: str) -> Settings:
-    """Settings of a fresh, migrated database of that name."""
-    outside = Settings(_env_file=None)  # type: ignore[call-arg]
-    if outside.database_url:
-        url = outside.database_url
-    else:
-        pg_local.start(outside)
-        url = pg_local.drop_and_create_database(outside, database)
-    settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
-    engine = db.make_engine(settings)
-    db.upgrade(engine, settings)
-    engine.dispose()
-    return settings
 
 
 def environment(settings: Settings, **extra: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ DATABASE_URL). Prints its figures:
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -20,11 +21,14 @@ from sqlalchemy import text
 import geopandas as gpd
 import shapely
 
-from gis_service import db, pg_local
+from gis_service import db
 from gis_service.api.auth import User
 from gis_service.repo import bulk_import
-from gis_service.settings import Settings
+from gis_service.settings import PROJECT_ROOT
 from gis_service.transfer.bulk import bulk_create, prepare
+
+sys.path.insert(0, str(PROJECT_ROOT))
+from bench.bench_db import fresh_database  # noqa: E402
 
 ORIGIN = (122.31, 37.01)
 CELL = 0.0008  # about 70 m; 400 columns fill 0.32° of the service area's 0.35°
@@ -32,21 +36,6 @@ COLUMNS = 400
 KINDS = [("old_compound", "未启动"), ("idle_building", "闲置"), ("key_project", "前期"),
          ("demolition_area", "征收中")]  # fmt: skip
 PHRASES = ["6月底前", "年底", "9月份", "2021-12-31"]
-
-
-def bench_settings() -> Settings:
-    """Settings of an empty, migrated benchmark database."""
-    outside = Settings(_env_file=None)  # type: ignore[call-arg]
-    if outside.database_url:
-        url = outside.database_url
-    else:
-        pg_local.start(outside)
-        url = pg_local.drop_and_create_database(outside, "yatou_bench_import")
-    settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
-    engine = db.make_engine(settings)
-    db.upgrade(engine, settings)
-    engine.dispose()
-    return settings
 
 
 def make_file(path: Path, count: int) -> Path:
@@ -70,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000, help="parcels in the file")
     args = parser.parse_args(argv)
-    settings = bench_settings()
+    settings = fresh_database("yatou_bench_import")
     engine = db.make_engine(settings)
     with tempfile.TemporaryDirectory() as folder:
         path = make_file(Path(folder) / "parcels.gpkg", args.rows)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -17,29 +18,17 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from gis_service import db, pg_local
+from gis_service import db
 from gis_service.main import create_app
 from gis_service.parcels.loader import load_folder
 from gis_service.repo import parcel_writes
 from gis_service.settings import PROJECT_ROOT, Settings
 
+sys.path.insert(0, str(PROJECT_ROOT))
+from bench.bench_db import fresh_database  # noqa: E402
+
 GRID_ORIGIN = (122.415, 37.142)
 CELL = 0.0004  # about 35 m: squares of 20 m with gaps, all inside the service area
-
-
-def bench_settings() -> Settings:
-    """Settings of an empty, migrated benchmark database."""
-    outside = Settings(_env_file=None)  # type: ignore[call-arg]
-    if outside.database_url:
-        url = outside.database_url
-    else:
-        pg_local.start(outside)
-        url = pg_local.drop_and_create_database(outside, "yatou_bench")
-    settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
-    engine = db.make_engine(settings)
-    db.upgrade(engine, settings)
-    engine.dispose()
-    return settings
 
 
 def square(index: int) -> dict[str, Any]:
@@ -99,7 +88,7 @@ def main() -> None:
     parser.add_argument("--extra", type=int, default=5000, help="synthetic parcels to add")
     parser.add_argument("--repeat", type=int, default=5, help="runs per measured request")
     args = parser.parse_args()
-    settings = bench_settings()
+    settings = fresh_database("yatou_bench")
 
     engine = db.make_engine(settings)
     started = time.perf_counter()

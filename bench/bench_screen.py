@@ -24,7 +24,7 @@ from gis_service.parcels.loader import load_folder
 from gis_service.settings import PROJECT_ROOT, Settings
 
 sys.path.insert(0, str(PROJECT_ROOT))
-from bench.bench_queries import bench_settings as empty_bench_database  # noqa: E402
+from bench.bench_db import fresh_database  # noqa: E402
 from tests.browser import chromium  # noqa: E402 - the tests' Chromium, after the path
 from tests.conftest import SAMPLE_LOADED_ON, running_server  # noqa: E402
 
@@ -33,7 +33,7 @@ SIZES = ((1920, 1080), (3840, 2160))
 
 def bench_settings() -> Settings:
     """Settings of the benchmark database, holding the sample plan."""
-    settings = empty_bench_database()
+    settings = fresh_database("yatou_bench")
     engine = db.make_engine(settings)
     with db.transaction(engine) as session:
         load_folder(session, PROJECT_ROOT / "data" / "geo", today=SAMPLE_LOADED_ON)

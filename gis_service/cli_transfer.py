@@ -110,7 +110,7 @@ def cmd_bulk_import(args: argparse.Namespace, settings: Settings) -> int:
             gcj02=args.gcj02,
         )
         for r in report.refused:
-            print(f"  refused row {r.row} {r.field} {r.value!r}: {r.reason}")
+            print(f"  {r.as_text()}")
         if report.refused or args.dry_run:
             session.rollback()
     if report.created and not args.dry_run and not report.refused:

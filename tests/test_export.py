@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from gis_service.rules.levels import LEVEL_COLOURS, LEVEL_LABELS_ZH, Level
 from gis_service.rules.stages import CATEGORIES, CATEGORY_LABELS_ZH, STAGE_LABELS_ZH
 from gis_service.settings import Settings
-from gis_service.transfer.ledger import header_of, sheet_fields
+from gis_service.transfer.columns import header_of
+from gis_service.transfer.ledger import sheet_fields
 from tests.api_helpers import bearer, counts, tokens
 from tests.test_import_files import run
 

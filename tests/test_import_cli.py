@@ -21,7 +21,8 @@ from gis_service import db
 from gis_service.cli import main
 from gis_service.main import create_app
 from gis_service.settings import Settings
-from gis_service.transfer.ledger import header_of, sheet_fields
+from gis_service.transfer.columns import header_of
+from gis_service.transfer.ledger import sheet_fields
 from tests.api_helpers import counts
 from tests.conftest import migrated_database
 from tests.transfer_files import frame, rows, write_vector

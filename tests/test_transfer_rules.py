@@ -20,6 +20,7 @@ from gis_service.transfer.columns import (
 )
 from gis_service.transfer.columns_doc import DOC, doc_with_table
 from gis_service.transfer.crs import decide_crs, to_lonlat
+from gis_service.transfer.formula_text import csv_text, from_csv_text, is_formula_like
 
 TRUTH = (122.44, 37.15)
 
@@ -125,3 +126,12 @@ def test_gcj02_inverse_lands_within_5_m() -> None:
     decision = decide_crs([wgs84_to_gcj02(*TRUTH)], declared=None, gcj02_note="sheet 高德坐标")
     lon, lat = to_lonlat(decision)(*wgs84_to_gcj02(*TRUTH))
     assert decision.gcj02 and abs(lon - TRUTH[0]) < 1e-6 and abs(lat - TRUTH[1]) < 1e-6
+
+
+@pytest.mark.parametrize(
+    "stored", ["=1+1", "-x", "'=1+1", "''@sum", "'plain", "plain", "'", "it's", "", "  =a"]
+)
+def test_csv_cells_round_trip_and_never_start_a_formula(stored: str) -> None:
+    written = csv_text(stored)
+    assert from_csv_text(written) == stored
+    assert not is_formula_like(written)

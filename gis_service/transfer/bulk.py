@@ -15,7 +15,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
-import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
@@ -29,7 +28,7 @@ from gis_service.rules.roles import Operation
 from gis_service.settings import Settings
 from gis_service.transfer.cells import CellError, cell_value, is_blank
 from gis_service.transfer.columns import category_of, field_of_header, stage_of
-from gis_service.transfer.crs import CrsDecision, decide_crs, to_lonlat
+from gis_service.transfer.crs import CrsDecision, decide_crs, to_lonlat, transform_geometry
 from gis_service.transfer.rows import Refusal
 
 FIELDS: Final = bulk_import.STAGED_COLUMNS[1:-1]
@@ -164,10 +163,7 @@ def _lonlat(geometry: Any, decision: CrsDecision) -> Any:
     """The geometry array reprojected to lon/lat as the decision says."""
     if decision.crs in ("EPSG:4326", "OGC:CRS84") and not (decision.swapped or decision.gcj02):
         return geometry
-    transform = to_lonlat(decision)
-    return shapely.transform(
-        geometry, lambda c: np.array([transform(float(x), float(y)) for x, y in c])
-    )
+    return transform_geometry(geometry, to_lonlat(decision))
 
 
 def _rows(table: pd.DataFrame, geometry: Any) -> Iterator[list[Any]]:

@@ -94,6 +94,8 @@ KML_COLUMNS: Final[frozenset[str]] = frozenset(
 GCJ02_MARKS: Final[tuple[str, ...]] = ("高德", "gcj-02", "gcj02", "火星坐标")
 
 BY_FIELD: Final[dict[str, Column]] = {column.field: column for column in COLUMNS}
+# Every column exports write, stored or computed, by field.
+WRITTEN: Final[dict[str, Column]] = {c.field: c for c in (*COLUMNS, *COMPUTED_COLUMNS)}
 
 
 def normal_header(header: object) -> str:
@@ -117,6 +119,11 @@ _IGNORED: Final[frozenset[str]] = frozenset(
     for c in COMPUTED_COLUMNS
     for name in (c.field, c.header_zh, c.shp, *c.synonyms)
 )
+
+
+def header_of(field: str) -> str:
+    """The Chinese header exports write for a stored or computed field."""
+    return WRITTEN[field].header_zh
 
 
 def field_of_header(header: object) -> str | None:

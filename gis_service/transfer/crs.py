@@ -12,8 +12,11 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
+import numpy as np
+
+import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
@@ -159,6 +162,13 @@ def to_lonlat(decision: CrsDecision) -> Transform:
         return gcj02_to_wgs84(lon, lat) if gcj02 else (lon, lat)
 
     return transform
+
+
+def transform_geometry(geometry: Any, transform: Transform) -> Any:
+    """A geometry, or an array of them, with every coordinate passed through `transform`."""
+    return shapely.transform(
+        geometry, lambda coords: np.array([transform(float(x), float(y)) for x, y in coords])
+    )
 
 
 def _is_lonlat(crs: str) -> bool:

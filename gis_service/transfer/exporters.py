@@ -8,6 +8,7 @@ dBASE text holds at most 254 bytes). SHP field names are the abbreviations of `c
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import tempfile
@@ -21,7 +22,7 @@ from shapely.geometry import shape
 
 from gis_service.parcels.fields import FIELD_KINDS
 from gis_service.transfer import ledger
-from gis_service.transfer.columns import BY_FIELD, COMPUTED_COLUMNS, WKT_HEADER
+from gis_service.transfer.columns import WKT_HEADER, WRITTEN, header_of
 from gis_service.transfer.formula_text import csv_text
 
 Format = Literal["geojson", "gpkg", "shp", "kml", "csv", "xlsx"]
@@ -53,7 +54,7 @@ def export_bytes(
         if fmt == "shp":
             return _shapefile_zip(features, Path(folder))
         out = Path(folder) / f"parcels.{fmt}"
-        frame = _frame(features, lists_as_text=True)
+        frame = _frame(features)
         if fmt == "kml":
             # KML's own <name> comes from the "Name" column; ours stays in ExtendedData.
             frame.insert(0, "Name", frame["name"])
@@ -104,9 +105,7 @@ def _row(props: dict[str, Any], *, shp: bool = False) -> dict[str, Any]:
     return row
 
 
-def _frame(
-    features: list[dict[str, Any]], *, lists_as_text: bool, shp: bool = False
-) -> gpd.GeoDataFrame:
+def _frame(features: list[dict[str, Any]], *, shp: bool = False) -> gpd.GeoDataFrame:
     """A GeoDataFrame of flat rows in WGS84."""
     rows = [_row(f["properties"], shp=shp) for f in features]
     geometries = [shape(f["geometry"]) if f["geometry"] else None for f in features]
@@ -116,14 +115,11 @@ def _frame(
 
 def _csv(features: list[dict[str, Any]]) -> bytes:
     """CSV with Chinese headers and a WKT column; UTF-8 with BOM so Excel reads it right."""
-    import csv
-
-    names = {c.field: c.header_zh for c in (*BY_FIELD.values(), *COMPUTED_COLUMNS)}
     rows = [_row(f["properties"]) for f in features]
     header = list(_row({}))
     text = io.StringIO()
     writer = csv.writer(text)
-    writer.writerow([names[h] for h in header] + [WKT_HEADER])
+    writer.writerow([header_of(h) for h in header] + [WKT_HEADER])
     for row, feature in zip(rows, features, strict=True):
         wkt = shapely.to_wkt(shape(feature["geometry"]), rounding_precision=7)
         writer.writerow(["" if row[h] is None else csv_text(row[h]) for h in header] + [wkt])
@@ -132,9 +128,8 @@ def _csv(features: list[dict[str, Any]]) -> bytes:
 
 def _shapefile_zip(features: list[dict[str, Any]], folder: Path) -> bytes:
     """A zip of parcels.shp/.shx/.dbf/.prj/.cpg with abbreviated field names (UTF-8)."""
-    frame = _frame(features, lists_as_text=True, shp=True)
-    names = {c.field: c.shp for c in (*BY_FIELD.values(), *COMPUTED_COLUMNS)}
-    frame = frame.rename(columns=names)
+    frame = _frame(features, shp=True)
+    frame = frame.rename(columns={field: c.shp for field, c in WRITTEN.items()})
     frame.to_file(
         folder / "parcels.shp", driver="ESRI Shapefile", encoding="UTF-8", engine="pyogrio"
     )

@@ -22,7 +22,7 @@ from shapely.geometry import shape
 from gis_service.parcels.fields import ALL_CATEGORIES, FIELD_KINDS, FIELDS
 from gis_service.rules.levels import LEVEL_COLOURS, LEVEL_LABELS_ZH, Level
 from gis_service.rules.stages import CATEGORIES, CATEGORY_LABELS_ZH, STAGE_LABELS_ZH
-from gis_service.transfer.columns import BY_FIELD, COMPUTED_COLUMNS, WKT_HEADER
+from gis_service.transfer.columns import WKT_HEADER, header_of
 from gis_service.transfer.formula_text import is_formula_like
 from gis_service.transfer.xlsx_source import KPI_SHEET
 
@@ -39,12 +39,6 @@ def sheet_fields(category: str) -> tuple[str, ...]:
     table gives that category, then targets, note and the level (WKT comes last)."""
     facts = [f.name for f in FIELDS if f.categories != ALL_CATEGORIES and category in f.categories]
     return (*COMMON, *facts, *TAIL)
-
-
-def header_of(field: str) -> str:
-    """The Chinese header of a stored or computed field."""
-    computed = {c.field: c.header_zh for c in COMPUTED_COLUMNS}
-    return BY_FIELD[field].header_zh if field in BY_FIELD else computed[field]
 
 
 def ledger_bytes(

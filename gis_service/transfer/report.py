@@ -88,9 +88,7 @@ class ImportReport:
         for update in self.updated:
             lines.append(f"  update {update.code} (row {update.row})")
             lines += [f"    {c.field}: {_short(c.old)} → {_short(c.new)}" for c in update.changes]
-        for r in self.refused:
-            where = f"{r.sheet}!" if r.sheet else ""
-            lines.append(f"  refused row {where}{r.row} {r.field} {r.value!r}: {r.reason}")
+        lines += [f"  {r.as_text()}" for r in self.refused]
         if self.ignored_columns:
             lines.append(f"ignored columns: {', '.join(self.ignored_columns)}")
         lines.append(self.outcome())

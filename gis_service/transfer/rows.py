@@ -31,7 +31,7 @@ from gis_service.transfer.columns import (
     normal_header,
     stage_of,
 )
-from gis_service.transfer.crs import Transform
+from gis_service.transfer.crs import Transform, transform_geometry
 from gis_service.transfer.sources import Source, SourceRow
 
 
@@ -54,6 +54,11 @@ class Refusal:
             "value": self.value,
             "reason": self.reason,
         }
+
+    def as_text(self) -> str:
+        """One line for the command line: where, the field, the value and the reason."""
+        where = f"{self.sheet}!" if self.sheet else ""
+        return f"refused row {where}{self.row} {self.field} {self.value!r}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -170,7 +175,7 @@ def _geometry(
         return Refusal(row.number, "geometry", geometry.geom_type, reason, row.sheet)
     if transform is None:
         return Refusal(row.number, "geometry", "", "coordinates fit no known system", row.sheet)
-    lonlat = shapely.transform(geometry, _vectorised(transform))
+    lonlat = transform_geometry(geometry, transform)
     if not _inside(lonlat, area):
         at = lonlat.representative_point()
         reason = f"lands outside the service area, at {at.x:.5f}, {at.y:.5f} (lon, lat)"
@@ -178,16 +183,6 @@ def _geometry(
     multi = lonlat if isinstance(lonlat, MultiPolygon) else MultiPolygon([lonlat])
     geojson: dict[str, Any] = json.loads(shapely.to_geojson(multi))
     return geojson
-
-
-def _vectorised(transform: Transform) -> Any:
-    """A shapely.transform callback applying a point transform to an (n, 2) array."""
-    import numpy as np
-
-    def apply(coords: Any) -> Any:
-        return np.array([transform(float(x), float(y)) for x, y in coords])
-
-    return apply
 
 
 def _inside(geometry: BaseGeometry, area: ServiceArea) -> bool:
