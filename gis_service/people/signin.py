@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
+from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,11 @@ from gis_service.settings import Settings
 COOKIE: Final = "yatou_session"
 CSRF_HEADER: Final = "X-CSRF-Token"
 WRONG: Final = "名称或密码不正确"
+
+
+def login_url(next_url: str) -> str:
+    """The sign-in page's address, coming back to `next_url` (a path of this site) after."""
+    return "/login?next=" + quote(next_url, safe="/")
 
 
 @dataclass(frozen=True)

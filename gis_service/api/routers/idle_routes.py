@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
-from gis_service.api.errors import NotFound, SignInRequired
+from gis_service.api.errors import NotFound, Unauthorized
 from gis_service.idle.pipeline import revitalisation
 from gis_service.parcels.fields import INVESTMENT_FIELDS
 from gis_service.parcels.plan_status import kpis_as_of
@@ -70,7 +70,7 @@ def edit_page(
     from gis_service.idle.idle_page import as_script, editor_page_config
 
     if shell.user is None:
-        raise SignInRequired(shell.here)
+        raise Unauthorized("sign in to edit a parcel")  # a page: sent to the sign-in page
     row = parcel_reads.select_parcel(session, code)
     if row is None:
         raise NotFound(f"no parcel with code {code!r}", field="code")
