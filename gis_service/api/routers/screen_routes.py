@@ -81,7 +81,9 @@ def get_screen(
     body = _remember(
         request, tag, lambda: screen_data(session, as_of, thresholds=settings.thresholds)
     )
-    return Response(body, media_type="application/json", headers={"ETag": tag})
+    # Pollers must ask again each time rather than reuse a copy without asking.
+    headers = {"ETag": tag, "Cache-Control": "no-cache"}
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @router.get(
