@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -13,6 +12,7 @@ from gis_service.api.deps import SessionDep, SettingsDep
 from gis_service.api.errors import Forbidden, ServiceError, TooManyRequests
 from gis_service.people import signin
 from gis_service.people.shell import Shell, render_page
+from gis_service.people.tokens import same_secret
 from gis_service.rules.roles import Role
 
 router = APIRouter(tags=["sign-in"])
@@ -85,7 +85,7 @@ def logout(
     token = request.cookies.get(signin.COOKIE)
     current = signin.session_of(session, token)
     if current is not None:
-        if not secrets.compare_digest(csrf_token.encode(), current.csrf_token.encode()):
+        if not same_secret(csrf_token, current.csrf_token):
             raise Forbidden("sign-out needs the page's CSRF token", field="csrf_token")
         signin.sign_out(session, token)
         session.commit()
