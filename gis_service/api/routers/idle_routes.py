@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
+from gis_service.api.deps import AsOfDep, CodePath, SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
 from gis_service.api.errors import NotFound, Unauthorized
 from gis_service.idle.pipeline import revitalisation
@@ -64,7 +64,7 @@ def edit_page(
     session: SessionDep,
     settings: SettingsDep,
     shell: ShellDep,
-    code: str = Path(pattern=r"^[A-Za-z0-9_.-]{1,64}$"),
+    code: CodePath,
 ) -> HTMLResponse:
     """The editor of one parcel; 403 and no form for people who may not edit it."""
     from gis_service.idle.idle_page import as_script, editor_page_config
