@@ -65,11 +65,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     openapi_fixes.install(app)
     add_error_handlers(app)
+    # Middlewares, innermost first. The ETag names the JSON, not its encoding, and a 304 is
+    # decided before the body would be compressed (compressing then dropping it was the waste).
+    app.add_middleware(ConditionalGetMiddleware)  # ETag / 304 on the polled JSON reads
     # issue 10: a 1,000-feature page is ~1 MB of GeoJSON and shrinks about 5x.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     # issue 10: at most max_in_flight requests at once; the others wait, then get 503.
     app.add_middleware(BoundedQueue, limit=settings.max_in_flight, wait=settings.queue_timeout)
-    app.add_middleware(ConditionalGetMiddleware)  # ETag / 304 on the polled JSON reads
     app.add_middleware(RefuseUnstorableText)
     app.add_middleware(TrustedHosts, allowed=settings.allowed_hosts)  # outermost: runs first
     app.include_router(service_routes.router)  # health checks and the icon: open to all
