@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from gis_service import db
 from gis_service.cli_reports import add_report_commands
 from gis_service.cli_transfer import add_transfer_commands
-from gis_service.cli_users import add_user_commands
+from gis_service.cli_users import add_user_commands, ensure_database
 from gis_service.screen.link_commands import add_screen_link_commands
 from gis_service.settings import Settings
 
@@ -84,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     """Start, stop, report or migrate the database."""
     if args.action == "upgrade":
-        _ensure_database(settings)
+        ensure_database(settings)
         engine = db.make_engine(settings)
         db.upgrade(engine, settings)
         print(f"database at revision {db.current_revision(engine)}")
@@ -165,7 +165,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     """Everything for a local run: database, migrations, sample data, maps, server."""
-    _ensure_database(settings)
+    ensure_database(settings)
     cmd_db(argparse.Namespace(action="upgrade"), settings)
     cmd_load(argparse.Namespace(path=settings.sample_data_dir), settings)
     cmd_render(argparse.Namespace(as_of=None, out=None), settings)
@@ -173,15 +173,6 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print(f"serving on http://{settings.host}:{settings.port}/map and /screen")
     return cmd_serve(argparse.Namespace(host=None, port=None, workers=None), settings)
-
-
-def _ensure_database(settings: Settings) -> None:
-    """Start the local cluster unless DATABASE_URL points elsewhere."""
-    if settings.database_url:
-        return
-    from gis_service import pg_local
-
-    pg_local.start(settings)
 
 
 def _progress(label: str) -> Callable[[int, int], None]:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from gis_service import db
 from gis_service.api import auth
@@ -17,13 +21,25 @@ from gis_service.settings import Settings
 PROMPT = "\0prompt"
 
 
-def _engine(settings: Settings) -> Any:
-    """An engine of the configured database, starting the local cluster when it is used."""
-    if not settings.database_url:
-        from gis_service import pg_local  # only the local set-up needs it
+def ensure_database(settings: Settings) -> None:
+    """Start the local cluster unless DATABASE_URL points elsewhere."""
+    if settings.database_url:
+        return
+    from gis_service import pg_local  # only the local set-up needs it
 
-        pg_local.start(settings)
-    return db.make_engine(settings)
+    pg_local.start(settings)
+
+
+@contextmanager
+def command_session(settings: Settings) -> Iterator[Session]:
+    """A command's one transaction on the configured database; its engine is closed after."""
+    ensure_database(settings)
+    engine = db.make_engine(settings)
+    try:
+        with db.transaction(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def add_user_commands(commands: Any) -> None:
@@ -53,13 +69,11 @@ def add_user_commands(commands: Any) -> None:
 
 def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
     """Add a user and print its token (shown once; only its hash is stored)."""
-    engine = _engine(settings)
     password = _asked(args.name) if args.password == PROMPT else args.password
-    with db.transaction(engine) as session:
+    with command_session(settings) as session:
         _, token = auth.create_user(session, name=args.name, role=args.role)
         if password is not None:
             signin.set_password(session, name=args.name, password=password)
-    engine.dispose()
     print(f"user {args.name} added with role {args.role}; its token (shown only now):")
     print(token)
     return 0
@@ -68,10 +82,8 @@ def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_user_passwd(args: argparse.Namespace, settings: Settings) -> int:
     """Set a user's password (and sign them out everywhere)."""
     password = args.password if args.password is not None else _asked(args.name)
-    engine = _engine(settings)
-    with db.transaction(engine) as session:
+    with command_session(settings) as session:
         signin.set_password(session, name=args.name, password=password)
-    engine.dispose()
     print(f"password of {args.name} set; their open sessions are signed out")
     return 0
 
@@ -86,10 +98,8 @@ def _asked(name: str) -> str:
 
 def cmd_user_list(args: argparse.Namespace, settings: Settings) -> int:
     """Print every user: name, role, created, revoked."""
-    engine = _engine(settings)
-    with db.transaction(engine) as session:
+    with command_session(settings) as session:
         rows = users.list_users(session)
-    engine.dispose()
     print(f"{'name':<24} {'role':<11} {'created':<20} revoked")
     for row in rows:
         revoked = "" if row["revoked_at"] is None else f"{row['revoked_at']:%Y-%m-%d %H:%M}"
@@ -101,9 +111,7 @@ def cmd_user_list(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_user_revoke(args: argparse.Namespace, settings: Settings) -> int:
     """Revoke a user's token; its past edits keep its name."""
-    engine = _engine(settings)
-    with db.transaction(engine) as session:
+    with command_session(settings) as session:
         users.revoke_user(session, name=args.name)
-    engine.dispose()
     print(f"token of {args.name} revoked")
     return 0

@@ -10,8 +10,6 @@ parcels) are `gis_service.rules.roles`, applied by `gis_service.parcels.edits`.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Final
@@ -23,6 +21,8 @@ from sqlalchemy.orm import Session
 from gis_service.api.deps import SessionDep, SettingsDep
 from gis_service.api.errors import Forbidden, InvalidInput, Unauthorized
 from gis_service.people import signin
+from gis_service.people.tokens import hash_token as hash_token  # also for screen.links
+from gis_service.people.tokens import new_token, same_secret
 from gis_service.repo import users
 from gis_service.rules.roles import ROLES, Operation, may
 
@@ -46,19 +46,14 @@ class User:
             raise Forbidden(f"role {self.role} may not {operation.value.replace('_', ' ')}")
 
 
-def hash_token(token: str) -> str:
-    """The SHA-256 hex digest under which a token is stored."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def create_user(session: Session, *, name: str, role: str) -> tuple[dict[str, Any], str]:
     """Add a user with a fresh token; returns (the stored user, the token, shown only now)."""
     if not name or len(name) > 64 or not name.isprintable():
         raise InvalidInput("name must be 1–64 printable characters", field="name")
     if role not in ROLES:
         raise InvalidInput(f"role must be one of {', '.join(ROLES)}", field="role")
-    token = secrets.token_urlsafe(32)
-    user = users.add_user(session, name=name, role=role, token_hash=hash_token(token))
+    token, token_hash = new_token()
+    user = users.add_user(session, name=name, role=role, token_hash=token_hash)
     return user, token
 
 
@@ -95,7 +90,7 @@ def _signed_in_caller(request: Request, session: Session) -> User | None:
         return None
     if request.method not in SAFE_METHODS:
         sent = request.headers.get(signin.CSRF_HEADER, "")
-        if not secrets.compare_digest(sent.encode(), signed_in.csrf_token.encode()):
+        if not same_secret(sent, signed_in.csrf_token):
             raise Forbidden(
                 f"a signed-in write needs the page's CSRF token in {signin.CSRF_HEADER}",
                 field=signin.CSRF_HEADER,

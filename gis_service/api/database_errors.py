@@ -17,7 +17,7 @@ from sqlalchemy import exc
 from gis_service.api.errors import ServiceError
 
 RETRY_AFTER_SECONDS: Final = 5
-# What the error table maps to DatabaseUnavailable (main._add_error_handlers).
+# What the error table maps to DatabaseUnavailable (error_handlers.add_error_handlers).
 DATABASE_ERRORS: Final = (exc.OperationalError, exc.InterfaceError, psycopg.OperationalError)
 _SHUTTING_DOWN: Final = frozenset({"57P01", "57P02", "57P03"})
 

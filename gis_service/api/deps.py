@@ -1,4 +1,4 @@
-"""FastAPI dependencies: settings, database sessions, and the request's as-of date."""
+"""FastAPI dependencies: settings, database sessions, the request's as-of date, a parcel code."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 
-from gis_service.parcels.parcel_input import parse_iso_date
+from gis_service.parcels.parcel_input import CODE_PATTERN, parse_iso_date
 from gis_service.settings import Settings
 
 
@@ -48,3 +48,9 @@ def get_as_of(
 
 
 AsOfDep = Annotated[date, Depends(get_as_of)]
+
+
+# A parcel's code in a path: the codes a parcel may have (422 for others, before any query).
+CodePath = Annotated[
+    str, Path(pattern=f"^{CODE_PATTERN.pattern}$", description="The parcel's code, e.g. IB-03.")
+]

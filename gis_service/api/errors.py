@@ -98,13 +98,3 @@ class TooManyRequests(ServiceError):
     def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
         super().__init__(message, field=field, retry_after=retry_after)
         self.headers = {"Retry-After": str(retry_after)}
-
-
-class SignInRequired(ServiceError):
-    """A page needs a signed-in person: people are sent to the sign-in page, not shown a 401."""
-
-    status, code = 401, "sign_in_required"
-
-    def __init__(self, next_url: str) -> None:
-        super().__init__("sign in to see this page", field=None)
-        self.next_url = next_url

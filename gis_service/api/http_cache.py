@@ -16,8 +16,9 @@ from typing import Final
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# The JSON reads the screen (and any poller) may ask with If-None-Match.
-POLLED_PATHS: Final = frozenset({"/api/kpis", "/api/parcels", "/api/screen"})
+# The JSON reads the screen (and any poller) may ask with If-None-Match. /api/screen tags its
+# answers itself, from the data's version, before building them (screen_routes).
+POLLED_PATHS: Final = frozenset({"/api/kpis", "/api/parcels"})
 
 
 def body_etag(body: bytes) -> str:

@@ -2,22 +2,19 @@
 
 Each worker runs at most `max_in_flight` requests at once; a request that cannot start within
 `queue_timeout` seconds, or cannot get a database connection within `db_pool_timeout`, is
-answered 503 with Retry-After at once instead of waiting 30 s for a 500. Statements still
-running for a client that has gone are cancelled by PostgreSQL's statement_timeout.
+answered 503 with Retry-After at once instead of waiting 30 s for a 500 (the pool timeout is
+mapped with the other errors in gis_service.api.error_handlers). Statements still running for a
+client that has gone are cancelled by PostgreSQL's statement_timeout, a database error answered
+503 by gis_service.api.database_errors.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Final
 
-from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.types import ASGIApp, Receive, Scope, Send
-
-log = logging.getLogger("gis_service")
 
 RETRY_AFTER_SECONDS: Final = 1
 BUSY: Final = {
@@ -54,17 +51,3 @@ class BoundedQueue:
             await self.app(scope, receive, send)
         finally:
             self.slots.release()
-
-
-def add_overload_handling(app: FastAPI, *, limit: int, wait: float) -> None:
-    """Bound the queue of requests and answer a pool timeout 503.
-
-    A statement cancelled by statement_timeout is a database error, answered 503 by
-    gis_service.api.database_errors with the other transient database failures.
-    """
-    app.add_middleware(BoundedQueue, limit=limit, wait=wait)
-
-    @app.exception_handler(PoolTimeout)
-    async def pool_timeout(request: Request, _: PoolTimeout) -> JSONResponse:
-        log.warning("no free connection for %s %s", request.method, request.url.path)
-        return busy_response()

@@ -12,16 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Annotated, Any, Final
-from urllib.parse import quote
 
 from fastapi import Depends, Request
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from gis_service.api.auth import CallerDep, User
-from gis_service.api.deps import SettingsDep
-from gis_service.api.errors import SignInRequired
 from gis_service.parcels.fields import INVESTMENT_FIELDS
-from gis_service.people.signin import SignedIn
+from gis_service.people.signin import SignedIn, login_url
 from gis_service.rules.roles import ROLE_LABELS_ZH, edit_refusal
 from gis_service.rules.stages import CATEGORIES
 
@@ -60,7 +57,7 @@ class Shell:
             "role_label": ROLE_LABELS_ZH.get(self.user.role, "") if self.user else "",
             "csrf_token": self.csrf_token,
             "edit_categories": " ".join(editable_categories(self.user)),
-            "login_url": "/login?next=" + quote(self.here, safe="/"),
+            "login_url": login_url(self.here),
         }
 
 
@@ -75,11 +72,9 @@ def editable_categories(user: User | None) -> list[str]:
     ]
 
 
-def page_shell(request: Request, settings: SettingsDep, user: CallerDep) -> Shell:
-    """Dependency of every page: the viewer, or a redirect to sign-in when reads are closed."""
+def page_shell(request: Request, user: CallerDep) -> Shell:
+    """Dependency of every page: the viewer (read access is checked on the routers)."""
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    if user is None and not settings.public_read:
-        raise SignInRequired(here)
     signed_in: SignedIn | None = getattr(request.state, "signed_in", None)
     csrf = signed_in.csrf_token if signed_in is not None and user is not None else None
     return Shell(user=user, csrf_token=csrf, here=here)

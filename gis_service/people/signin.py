@@ -7,23 +7,29 @@ https); only its SHA-256 digest is stored. Each session has a CSRF token, given 
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
+from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 
 from gis_service.api.errors import InvalidInput, TooManyRequests, Unauthorized
 from gis_service.people.passwords import hash_password, password_problem, verify_password
 from gis_service.people.throttle import retry_after
+from gis_service.people.tokens import hash_token, new_token
 from gis_service.repo import people
 from gis_service.settings import Settings
 
 COOKIE: Final = "yatou_session"
 CSRF_HEADER: Final = "X-CSRF-Token"
 WRONG: Final = "名称或密码不正确"
+
+
+def login_url(next_url: str) -> str:
+    """The sign-in page's address, coming back to `next_url` (a path of this site) after."""
+    return "/login?next=" + quote(next_url, safe="/")
 
 
 @dataclass(frozen=True)
@@ -34,11 +40,6 @@ class SignedIn:
     role: str
     token: str
     csrf_token: str
-
-
-def digest(token: str) -> str:
-    """The SHA-256 hex digest under which a session token is stored."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def sign_in(
@@ -57,11 +58,11 @@ def sign_in(
         people.record_failure(session, name=name, address=address, before=now - window)
         raise Unauthorized(WRONG, field="password")
     people.clear_failures(session, name)
-    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    (token, token_hash), csrf = new_token(), secrets.token_urlsafe(32)
     people.add_session(
         session,
         user_id=user["id"],
-        token_hash=digest(token),
+        token_hash=token_hash,
         csrf_token=csrf,
         expires_at=now + timedelta(hours=settings.session_hours),
     )
@@ -92,7 +93,7 @@ def session_of(session: Session, token: str | None) -> SignedIn | None:
     """The live session of a cookie's token, or None (unknown, expired, revoked user)."""
     if not token:
         return None
-    row = people.find_session(session, digest(token))
+    row = people.find_session(session, hash_token(token))
     if row is None:
         return None
     return SignedIn(name=row["name"], role=row["role"], token=token, csrf_token=row["csrf_token"])
@@ -101,7 +102,7 @@ def session_of(session: Session, token: str | None) -> SignedIn | None:
 def sign_out(session: Session, token: str | None) -> None:
     """End the session of a cookie's token (nothing happens for an unknown one)."""
     if token:
-        people.delete_session(session, digest(token))
+        people.delete_session(session, hash_token(token))
 
 
 def set_password(session: Session, *, name: str, password: str) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from gis_service import db
-from gis_service.cli_users import _engine
+from gis_service.cli_users import command_session
 from gis_service.repo import screen_links
 from gis_service.screen.links import create_link, link_url
 from gis_service.settings import Settings
@@ -34,10 +33,8 @@ def add_screen_link_commands(commands: Any) -> None:
 
 def cmd_link_create(args: argparse.Namespace, settings: Settings) -> int:
     """Create a link and print its URL (the key is shown once; only its hash is stored)."""
-    engine = _engine(settings)
-    with db.transaction(engine) as session:
+    with command_session(settings) as session:
         _, key = create_link(session, name=args.name)
-    engine.dispose()
     base = args.base_url or settings.public_base_url or f"http://{settings.host}:{settings.port}"
     print(f"screen link {args.name} created; open this address on the screen (shown only now):")
     print(link_url(base, key))
@@ -46,10 +43,8 @@ def cmd_link_create(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_link_list(args: argparse.Namespace, settings: Settings) -> int:
     """Print every link: name, created, revoked."""
-    engine = _engine(settings)
-    with db.transaction(engine) as session:
+    with command_session(settings) as session:
         rows = screen_links.list_links(session)
-    engine.dispose()
     print(f"{'name':<24} {'created':<20} revoked")
     for row in rows:
         revoked = "" if row["revoked_at"] is None else f"{row['revoked_at']:%Y-%m-%d %H:%M}"
@@ -59,9 +54,7 @@ def cmd_link_list(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_link_revoke(args: argparse.Namespace, settings: Settings) -> int:
     """Revoke the live link of a name; a screen using it gets 401 at its next refresh."""
-    engine = _engine(settings)
-    with db.transaction(engine) as session:
+    with command_session(settings) as session:
         screen_links.revoke_link(session, name=args.name)
-    engine.dispose()
     print(f"screen link {args.name} revoked")
     return 0

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
+from gis_service.api.deps import AsOfDep, CodePath, SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
-from gis_service.api.errors import NotFound, SignInRequired
-from gis_service.idle.idle_page import as_script, editor_page_config, idle_page_config
+from gis_service.api.errors import NotFound, Unauthorized
 from gis_service.idle.pipeline import revitalisation
 from gis_service.parcels.fields import INVESTMENT_FIELDS
 from gis_service.parcels.plan_status import kpis_as_of
@@ -31,6 +30,9 @@ def idle_page(
     session: SessionDep, settings: SettingsDep, as_of: AsOfDep, shell: ShellDep
 ) -> HTMLResponse:
     """The investment team's workspace; works at phone width."""
+    # idle_page loads folium and pandas: on the first page, not at start-up (issue 10).
+    from gis_service.idle.idle_page import as_script, idle_page_config
+
     role = shell.user.role if shell.user else None
     config = idle_page_config(
         session, role, as_of=as_of, today=settings.today_date(), settings=settings
@@ -62,11 +64,13 @@ def edit_page(
     session: SessionDep,
     settings: SettingsDep,
     shell: ShellDep,
-    code: str = Path(pattern=r"^[A-Za-z0-9_.-]{1,64}$"),
+    code: CodePath,
 ) -> HTMLResponse:
     """The editor of one parcel; 403 and no form for people who may not edit it."""
+    from gis_service.idle.idle_page import as_script, editor_page_config
+
     if shell.user is None:
-        raise SignInRequired(shell.here)
+        raise Unauthorized("sign in to edit a parcel")  # a page: sent to the sign-in page
     row = parcel_reads.select_parcel(session, code)
     if row is None:
         raise NotFound(f"no parcel with code {code!r}", field="code")

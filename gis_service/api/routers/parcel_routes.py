@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from gis_service.api.auth import CreatorDep, DeleterDep, EditorDep
-from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
+from gis_service.api.deps import AsOfDep, CodePath, SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
 from gis_service.api.errors import NotFound
 from gis_service.api.json_shapes import history_json, page_links
@@ -23,9 +23,6 @@ from gis_service.repo import parcel_reads
 
 router = APIRouter(prefix="/api/parcels", tags=["parcels"])
 
-CodePath = Annotated[
-    str, Path(pattern=r"^[A-Za-z0-9_.-]{1,64}$", description="The parcel's code, e.g. IB-03.")
-]
 RepairQuery = Annotated[
     bool, Query(description="Repair an invalid geometry (make_valid) instead of refusing it.")
 ]

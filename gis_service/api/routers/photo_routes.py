@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Path, Response, UploadFile
 from sqlalchemy.orm import Session
 
 from gis_service.api.auth import EditorDep
-from gis_service.api.deps import SessionDep, SettingsDep
+from gis_service.api.deps import CodePath, SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
 from gis_service.api.errors import PayloadTooLarge
 from gis_service.photos.service import attach_photo, detach_photo
@@ -17,7 +17,6 @@ from gis_service.repo import photos
 
 router = APIRouter(tags=["photos"])
 
-CodePath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]{1,64}$", description="Parcel code.")]
 PhotoPath = Annotated[int, Path(ge=1, le=2**62, description="The photo's id.")]
 # Photos never change once stored (removal makes them 404), so browsers may keep them.
 CACHE = {"Cache-Control": "private, max-age=86400"}

@@ -12,9 +12,6 @@ from gis_service.api.auth import CreatorDep
 from gis_service.api.deps import SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
 from gis_service.api.errors import InvalidInput, NotFound
-from gis_service.reports.index_page import render_index
-from gis_service.reports.report_files import list_reports, report_file
-from gis_service.reports.report_service import make_report
 from gis_service.rules.periods import Kind, PeriodError, parse_period
 
 router = APIRouter(tags=["reports"])
@@ -41,12 +38,19 @@ class ReportRequest(BaseModel):
 )
 def reports_page(settings: SettingsDep) -> HTMLResponse:
     """Stored reports with links to their PDF, Excel and HTML files."""
+    # The report modules load matplotlib, folium and the PDF/Excel writers: on first use,
+    # not at start-up (issue 10: /healthz answers within 1.5 s of starting).
+    from gis_service.reports.index_page import render_index
+    from gis_service.reports.report_files import list_reports
+
     return HTMLResponse(render_index(list_reports(settings.reports_dir)))
 
 
 @router.get("/api/reports", summary="Stored reports", responses=error_responses(401))
 def get_reports(settings: SettingsDep) -> dict[str, Any]:
     """Every stored report: kind, period, formats and file URLs."""
+    from gis_service.reports.report_files import list_reports
+
     return {"reports": [_listed(r.stem, r.kind, r.label, r.formats) for r in
                         list_reports(settings.reports_dir)]}  # fmt: skip
 
@@ -64,6 +68,8 @@ def post_report(
     _user: CreatorDep,
 ) -> dict[str, Any]:
     """Build the report of the period from the history and write its three files."""
+    from gis_service.reports.report_service import make_report
+
     try:
         period = parse_period(request.kind, request.period)
     except PeriodError as error:
@@ -79,6 +85,8 @@ def post_report(
 )
 def get_report_file(name: str, settings: SettingsDep) -> FileResponse:
     """A stored report file by its name, e.g. weekly-2021-W26.pdf."""
+    from gis_service.reports.report_files import report_file
+
     path = report_file(settings.reports_dir, name)
     if path is None:
         raise NotFound(f"no report file {name!r}", field="name")

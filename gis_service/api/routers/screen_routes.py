@@ -15,9 +15,7 @@ from gis_service.api.error_responses import error_responses
 from gis_service.api.http_cache import none_match
 from gis_service.parcels.parcel_input import parse_iso_date
 from gis_service.screen.bundle import PLAYBACK_END, data_tag, playback_frames, screen_data
-from gis_service.screen.config import page_config
 from gis_service.screen.links import ScreenReaderDep
-from gis_service.screen.screen_page import render_screen_page
 
 router = APIRouter(tags=["screen"])
 
@@ -48,6 +46,10 @@ def screen_page(
     pinned: Annotated[date | None, Depends(_pinned)],
 ) -> HTMLResponse:
     """The page; it fetches /api/screen itself and refreshes on `screen_refresh_seconds`."""
+    # Both load folium (base layer, inlined assets): on the first page, not at start-up.
+    from gis_service.screen.config import page_config
+    from gis_service.screen.screen_page import render_screen_page
+
     config = page_config(session, settings, pinned=pinned, live=True)
     return HTMLResponse(render_screen_page(config))
 
@@ -79,7 +81,9 @@ def get_screen(
     body = _remember(
         request, tag, lambda: screen_data(session, as_of, thresholds=settings.thresholds)
     )
-    return Response(body, media_type="application/json", headers={"ETag": tag})
+    # Pollers must ask again each time rather than reuse a copy without asking.
+    headers = {"ETag": tag, "Cache-Control": "no-cache"}
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @router.get(

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
-from fastapi import APIRouter, FastAPI, Form, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gis_service.api.deps import SessionDep, SettingsDep
-from gis_service.api.errors import (
-    Forbidden,
-    ServiceError,
-    SignInRequired,
-    TooManyRequests,
-    Unauthorized,
-)
+from gis_service.api.errors import Forbidden, ServiceError, TooManyRequests
 from gis_service.people import signin
 from gis_service.people.shell import Shell, render_page
+from gis_service.people.tokens import same_secret
 from gis_service.rules.roles import Role
 
 router = APIRouter(tags=["sign-in"])
@@ -91,7 +85,7 @@ def logout(
     token = request.cookies.get(signin.COOKIE)
     current = signin.session_of(session, token)
     if current is not None:
-        if not secrets.compare_digest(csrf_token.encode(), current.csrf_token.encode()):
+        if not same_secret(csrf_token, current.csrf_token):
             raise Forbidden("sign-out needs the page's CSRF token", field="csrf_token")
         signin.sign_out(session, token)
         session.commit()
@@ -112,28 +106,3 @@ def _login_form(*, next: str, name: str, error: str | None, status: int) -> HTML
     shell = Shell(user=None, csrf_token=None, here="/login")
     page = render_page("login.html", shell, as_of=None, next=next, name=name, error=error)
     return HTMLResponse(page, status_code=status)
-
-
-def add_signin_redirect(app: FastAPI) -> None:
-    """Send people who must sign in to /login and back (the JSON API keeps its 401)."""
-
-    @app.exception_handler(SignInRequired)
-    async def to_login(_: Request, error: SignInRequired) -> RedirectResponse:
-        return _to_login(error.next_url)
-
-    @app.exception_handler(Unauthorized)
-    async def unauthorized(request: Request, error: Unauthorized) -> Response:
-        # Read access is checked on the routers; an HTML page's 401 becomes the sign-in page.
-        # A dead kiosk key (field "key") stays a 401: a wall screen cannot sign in, and
-        # must show that its link died (issue 13).
-        route = request.scope.get("route")
-        is_page = getattr(route, "response_class", None) is HTMLResponse
-        if is_page and request.method == "GET" and error.field != "key":
-            query = f"?{request.url.query}" if request.url.query else ""
-            return _to_login(request.url.path + query)
-        return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
-
-
-def _to_login(next_url: str) -> RedirectResponse:
-    """303 to the sign-in page, which comes back to `next_url`."""
-    return RedirectResponse("/login?next=" + quote(next_url, safe="/"), status_code=303)
