@@ -106,7 +106,8 @@ def test_xlsx_matches_the_api_cell_by_cell(client: TestClient) -> None:
     kpis = client.get("/api/kpis", params={"as_of": AS_OF}).json()["kpis"]
     sheet = book["指标"]
     assert [c.value for c in sheet[1]][:6] == ["指标", "单位", "目标", "实际", "完成率(%)", "等级"]
-    for kpi, row in zip(kpis, sheet.iter_rows(min_row=2), strict=False):
+    rows = sheet.iter_rows(min_row=2, max_row=len(kpis) + 1)  # a row per KPI, then the date
+    for kpi, row in zip(kpis, rows, strict=True):
         assert [c.value for c in row[:4]] == [
             kpi["title_zh"],
             kpi["unit"],
