@@ -64,9 +64,12 @@ def tokens(session: Session) -> dict[str, str]:
 
 
 @contextmanager
-def app_client(settings: Settings, session: Session, **changes: Any) -> Iterator[TestClient]:
-    """A client of an app built with changed settings, sharing the test's rolled-back session."""
-    app = create_app(settings.model_copy(update=changes))
+def app_client(
+    settings: Settings, session: Session, *, base_url: str = "http://testserver", **changes: Any
+) -> Iterator[TestClient]:
+    """A client of an app built with changed settings (the very settings object when none
+    change), sharing the test's rolled-back session."""
+    app = create_app(settings.model_copy(update=changes) if changes else settings)
     app.dependency_overrides[get_session] = lambda: session
-    with TestClient(app) as client:
+    with TestClient(app, base_url=base_url) as client:
         yield client

@@ -24,10 +24,10 @@ from sqlalchemy.orm import Session
 
 from gis_service import db, pg_local
 from gis_service.api import auth
-from gis_service.api.deps import get_session
 from gis_service.main import create_app
 from gis_service.parcels.loader import load_folder
 from gis_service.settings import PROJECT_ROOT, Settings
+from tests.api_helpers import app_client
 from tests.browser import chromium, close_shared_browser
 
 # Timing is for bench/, never for tests: on a loaded 2-core CI machine Hypothesis's own
@@ -117,10 +117,35 @@ def session(engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def client(settings: Settings, session: Session) -> Iterator[TestClient]:
     """An HTTP client of the app whose requests share the test's rolled-back session."""
-    app = create_app(settings)
-    app.dependency_overrides[get_session] = lambda: session
-    with TestClient(app) as test_client:
+    with app_client(settings, session) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def private_client(settings: Settings, session: Session) -> Iterator[TestClient]:
+    """Like `client`, of the app with public_read off."""
+    with app_client(settings, session, public_read=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def cli_database() -> Iterator[tuple[str, Engine]]:
+    """URL and engine of a migrated, empty database for the CLI tests (which commit),
+    fresh for each module that uses it."""
+    settings = migrated_database("yatou_test_cli", sample=None).settings
+    engine = db.make_engine(settings)
+    yield str(settings.database_url), engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def io_database() -> Iterator[tuple[Settings, Engine]]:
+    """Settings and engine of a migrated database holding the sample data, for commands (which
+    commit), fresh for each module that uses it."""
+    settings = migrated_database("yatou_test_io").settings
+    engine = db.make_engine(settings)
+    yield settings, engine
+    engine.dispose()
 
 
 def free_port() -> int:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from gis_service.settings import Settings
-from tests.api_helpers import bearer, counts, feature, square, tokens
+from tests.api_helpers import app_client, bearer, counts, feature, square, tokens
 
 __all__ = ["tokens"]  # the fixture, imported for the tests below
 
@@ -419,16 +419,10 @@ def test_bad_patch_is_refused_and_changes_nothing(
 def test_body_over_the_limit_is_413_by_header_and_by_bytes(
     settings: Settings, session: Session, tokens: dict[str, str]
 ) -> None:
-    from gis_service.api.deps import get_session
-    from gis_service.main import create_app
-
-    small = settings.model_copy(update={"max_body_bytes": 2000})
-    app = create_app(small)
-    app.dependency_overrides[get_session] = lambda: session
     body = json.dumps(feature(note="长" * 1000)).encode()
     before = counts(session)
     headers = bearer(tokens["planner"]) | {"Content-Type": "application/geo+json"}
-    with TestClient(app) as client:
+    with app_client(settings, session, max_body_bytes=2000) as client:
         declared = client.post(URL, content=body, headers=headers)
 
         def chunks() -> Any:  # no Content-Length: the bytes themselves must be counted

@@ -13,9 +13,8 @@ from sqlalchemy.orm import Session
 
 from gis_service.screen.links import create_link
 from tests.api_helpers import bearer, tokens
-from tests.test_auth import private_client
 
-__all__ = ["private_client", "tokens"]  # the fixtures, imported for the tests below
+__all__ = ["tokens"]  # the fixture, imported for the tests below
 
 DATES = ("2021-03-31", "2021-06-30", "2021-09-30", "2021-12-31")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -10,9 +10,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from gis_service.api import auth
-from gis_service.api.deps import get_session
-from gis_service.main import create_app
-from gis_service.settings import Settings
 from tests.api_helpers import bearer, counts, feature, square, tokens
 
 __all__ = ["tokens"]  # the fixture, imported for the tests below
@@ -142,15 +139,6 @@ def test_a_revoked_token_stops_working_at_once(client: TestClient, tokens: dict[
 def test_a_bad_token_on_a_public_read_is_still_401(client: TestClient) -> None:
     response = client.get(URL, headers={"Authorization": "Bearer nope"}, params={"limit": 1})
     assert response.status_code == 401
-
-
-@pytest.fixture
-def private_client(settings: Settings, session: Session) -> Iterator[TestClient]:
-    """A client of the app with public_read off."""
-    app = create_app(settings.model_copy(update={"public_read": False}))
-    app.dependency_overrides[get_session] = lambda: session
-    with TestClient(app) as client:
-        yield client
 
 
 @pytest.mark.parametrize(

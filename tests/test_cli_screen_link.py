@@ -12,13 +12,10 @@ from gis_service import db
 from gis_service.cli import main
 from gis_service.screen.links import key_is_live
 from gis_service.settings import Settings
-from tests.test_cli_user import cli_database
-
-__all__ = ["cli_database"]  # the fixture: a migrated database of the CLI tests
 
 
 @pytest.fixture
-def engine(cli_database: tuple[str, Engine], monkeypatch: pytest.MonkeyPatch) -> Engine:
+def cli_engine(cli_database: tuple[str, Engine], monkeypatch: pytest.MonkeyPatch) -> Engine:
     """The CLI database's engine, its URL set as DATABASE_URL for the commands."""
     monkeypatch.setenv("DATABASE_URL", cli_database[0])
     return cli_database[1]
@@ -31,7 +28,7 @@ def live(engine: Engine, key: str) -> bool:
 
 
 def test_create_prints_a_url_with_a_long_key_stored_hashed(
-    engine: Engine, capsys: pytest.CaptureFixture[str]
+    cli_engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = main(
         ["screen-link", "create", "--name", "会议室", "--base-url", "http://10.0.0.5:8000/"]
@@ -41,14 +38,14 @@ def test_create_prints_a_url_with_a_long_key_stored_hashed(
     parts = urlsplit(url)
     assert (parts.scheme, parts.netloc, parts.path) == ("http", "10.0.0.5:8000", "/screen")
     key = parse_qs(parts.query)["key"][0]
-    assert len(key) >= 43 and live(engine, key)
-    with engine.connect() as conn:
+    assert len(key) >= 43 and live(cli_engine, key)
+    with cli_engine.connect() as conn:
         stored = conn.execute(text("SELECT key_hash FROM screen_link WHERE name = '会议室'"))
         assert key not in str(stored.scalar_one())
 
 
 def test_create_uses_the_public_base_url_when_set(
-    engine: Engine, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    cli_engine: Engine, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("GIS_PUBLIC_BASE_URL", "https://gis.yatou.example")
     assert main(["screen-link", "create", "--name", "指挥中心"]) == 0
@@ -56,14 +53,14 @@ def test_create_uses_the_public_base_url_when_set(
     assert url.startswith("https://gis.yatou.example/screen?key=")
 
 
-def test_list_and_revoke(engine: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+def test_list_and_revoke(cli_engine: Engine, capsys: pytest.CaptureFixture[str]) -> None:
     main(["screen-link", "create", "--name", "大厅"])
     key = parse_qs(urlsplit(capsys.readouterr().out.strip().splitlines()[-1]).query)["key"][0]
     assert main(["screen-link", "list"]) == 0
     listed = capsys.readouterr().out
     assert "大厅" in listed and key not in listed
     assert main(["screen-link", "revoke", "大厅"]) == 0
-    assert not live(engine, key)
+    assert not live(cli_engine, key)
     assert main(["screen-link", "revoke", "大厅"]) == 1  # no live link of that name now
     assert "no live screen link" in capsys.readouterr().err
 

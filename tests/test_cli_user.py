@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine
@@ -15,16 +14,6 @@ from gis_service.api import auth
 from gis_service.cli import main
 from gis_service.people.passwords import verify_password
 from gis_service.repo import people
-from tests.conftest import migrated_database
-
-
-@pytest.fixture(scope="module")
-def cli_database() -> Iterator[tuple[str, Engine]]:
-    """URL and engine of a migrated, empty database for the CLI tests."""
-    settings = migrated_database("yatou_test_cli", sample=None).settings
-    engine = db.make_engine(settings)
-    yield str(settings.database_url), engine
-    engine.dispose()
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ from gis_service.rules.stages import CATEGORIES, CATEGORY_LABELS_ZH, STAGE_LABEL
 from gis_service.settings import Settings
 from gis_service.transfer.columns import header_of
 from gis_service.transfer.ledger import sheet_fields
-from tests.api_helpers import bearer, counts, tokens
-from tests.test_import_files import run
+from tests.api_helpers import app_client, bearer, counts, tokens
+from tests.transfer_files import frame, rows, run, squares, write_vector
 
 __all__ = ["tokens"]  # the fixture, imported for the tests below
 
@@ -107,7 +107,8 @@ def test_xlsx_matches_the_api_cell_by_cell(client: TestClient) -> None:
     kpis = client.get("/api/kpis", params={"as_of": AS_OF}).json()["kpis"]
     sheet = book["指标"]
     assert [c.value for c in sheet[1]][:6] == ["指标", "单位", "目标", "实际", "完成率(%)", "等级"]
-    for kpi, row in zip(kpis, sheet.iter_rows(min_row=2), strict=False):
+    rows = sheet.iter_rows(min_row=2, max_row=len(kpis) + 1)  # a row per KPI, then the date
+    for kpi, row in zip(kpis, rows, strict=True):
         assert [c.value for c in row[:4]] == [
             kpi["title_zh"],
             kpi["unit"],
@@ -127,8 +128,6 @@ def test_upload_import_dry_run_then_apply(
     tokens: dict[str, str],
     tmp_path: Path,
 ) -> None:
-    from tests.transfer_files import frame, rows, squares, write_vector
-
     path = write_vector(tmp_path / "new.gpkg", frame(rows(2), squares(2), 4326), "GPKG")
     files = {"file": ("new.gpkg", path.read_bytes())}
     before = counts(session)
@@ -150,13 +149,7 @@ def test_uploads_over_the_size_setting_get_413(
     session: Session,
     tokens: dict[str, str],
 ) -> None:
-    from gis_service.api.deps import get_session
-    from gis_service.main import create_app
-
-    small = settings.model_copy(update={"max_body_bytes": 1000})
-    app = create_app(small)
-    app.dependency_overrides[get_session] = lambda: session
-    with TestClient(app) as client:
+    with app_client(settings, session, max_body_bytes=1000) as client:
         files = {"file": ("big.csv", b"x" * 5000)}
         response = client.post("/api/imports", files=files, headers=bearer(tokens["planner"]))
     assert response.status_code == 413 and response.json()["field"] == "file"

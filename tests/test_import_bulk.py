@@ -17,10 +17,7 @@ from gis_service.api.auth import User
 from gis_service.settings import Settings
 from gis_service.transfer.bulk import bulk_create
 from tests.api_helpers import counts
-from tests.test_import_files import run
-from tests.transfer_files import frame, rows, squares, write_vector
-
-PLANNER = User("tester", "planner")
+from tests.transfer_files import PLANNER, frame, rows, run, squares, write_vector
 
 
 def events(session: Session, actor: str) -> list[tuple[str, str, Any]]:

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,17 +23,7 @@ from gis_service.settings import Settings
 from gis_service.transfer.columns import header_of
 from gis_service.transfer.ledger import sheet_fields
 from tests.api_helpers import counts
-from tests.conftest import migrated_database
 from tests.transfer_files import frame, rows, write_vector
-
-
-@pytest.fixture(scope="module")
-def io_database() -> Iterator[tuple[Settings, Engine]]:
-    """Settings and engine of a migrated database holding the sample data, for commands."""
-    settings = migrated_database("yatou_test_io").settings
-    engine = db.make_engine(settings)
-    yield settings, engine
-    engine.dispose()
 
 
 @pytest.fixture

@@ -8,12 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from gis_service.api.auth import User
 from gis_service.maps.gcj02 import wgs84_to_gcj02
 from gis_service.repo import parcel_reads
 from gis_service.settings import Settings
-from gis_service.transfer.importer import ImportOptions, import_file
-from gis_service.transfer.report import ImportReport
 from tests.api_helpers import counts
 from tests.transfer_files import (
     frame,
@@ -21,6 +18,7 @@ from tests.transfer_files import (
     point_map,
     projected,
     rows,
+    run,
     squares,
     swapped,
     wkt_table,
@@ -30,15 +28,6 @@ from tests.transfer_files import (
     write_xlsx,
     zip_folder,
 )
-
-PLANNER = User(name="tester", role="planner")
-
-
-def run(session: Session, settings: Settings, path: Path, **options: Any) -> ImportReport:
-    """Import a file as a planner."""
-    return import_file(
-        session, path, options=ImportOptions(**options), user=PLANNER, settings=settings
-    )
 
 
 def assert_landed(session: Session, codes: list[str], truth: list[Any], within_m: float) -> None:

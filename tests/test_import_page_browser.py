@@ -17,14 +17,13 @@ from gis_service.repo import parcel_reads
 from gis_service.settings import Settings
 from tests.browser import ARTIFACTS, Recorder
 from tests.conftest import running_server
-from tests.test_import_cli import io_database  # noqa: F401 - the fixture
 from tests.transfer_files import write_xlsx
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def planner_token(io_database: tuple[Settings, Engine]) -> Iterator[str]:  # noqa: F811
+def planner_token(io_database: tuple[Settings, Engine]) -> Iterator[str]:
     """A planner's token in the commands' database."""
     with db.transaction(io_database[1]) as session:
         _, token = auth.create_user(session, name="page.planner", role="planner")
@@ -32,7 +31,7 @@ def planner_token(io_database: tuple[Settings, Engine]) -> Iterator[str]:  # noq
 
 
 def test_upload_report_and_confirm(
-    io_database: tuple[Settings, Engine],  # noqa: F811
+    io_database: tuple[Settings, Engine],
     planner_token: str,
     browser: Browser,
     tmp_path: Path,

@@ -13,10 +13,10 @@ from shapely.geometry import LineString, Point
 from gis_service.api.errors import InvalidInput
 from gis_service.settings import Settings
 from tests.api_helpers import counts
-from tests.test_import_files import run
 from tests.transfer_files import (
     frame,
     rows,
+    run,
     squares,
     wkt_table,
     write_csv,

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
-from test_map_planner import XSS_NAMES, planner_data, sample_map
 
 from gis_service.maps.files import write_standalone
 from tests.browser import ARTIFACTS, Recorder, chromium
+from tests.map_helpers import XSS_NAMES, planner_data, sample_map
 
 pytestmark = pytest.mark.browser
 

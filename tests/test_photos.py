@@ -11,12 +11,10 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy.orm import Session
 
-from gis_service.api.deps import get_session
 from gis_service.api.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
-from gis_service.main import create_app
 from gis_service.photos.images import capture_time, prepare_photo
 from gis_service.settings import Settings
-from tests.api_helpers import bearer
+from tests.api_helpers import app_client, bearer
 from tests.people_helpers import add_person, sign_in
 from tests.photo_helpers import EXIF_IFD, GPS_IFD, image_bytes, phone_jpeg
 
@@ -95,12 +93,11 @@ def test_uploads_that_are_not_images_are_refused(client: TestClient, session: Se
 
 def test_photo_size_limit_is_a_setting(settings: Settings, session: Session) -> None:
     token = add_person(session, "li", "investment")
-    app = create_app(settings.model_copy(update={"photo_max_bytes": 20_000}))
-    app.dependency_overrides[get_session] = lambda: session
-    with TestClient(app) as small:
-        assert upload(
-            small, "IB-01", phone_jpeg((3000, 2000), "#123"), "big.jpg", bearer(token)
-        ) in (413,)
+    with app_client(settings, session, photo_max_bytes=20_000) as small:
+        assert (
+            upload(small, "IB-01", phone_jpeg((3000, 2000), "#123"), "big.jpg", bearer(token))
+            == 413
+        )
         assert upload(small, "IB-01", image_bytes("PNG"), "small.png", bearer(token)) == 201
 
 

@@ -4,16 +4,13 @@ without a token or with a bad one when public_read is off; only the open routes 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi import routing
 from fastapi.testclient import TestClient
 from httpx import Response
-from sqlalchemy.orm import Session
 
-from gis_service.settings import Settings
-from tests.api_helpers import app_client, bearer, tokens
+from tests.api_helpers import bearer, tokens
 
 __all__ = ["tokens"]
 
@@ -50,15 +47,8 @@ def refused(answer: Response) -> bool:
     return answer.status_code == 401 and "WWW-Authenticate" in answer.headers
 
 
-@pytest.fixture
-def closed(settings: Settings, session: Session) -> Iterator[TestClient]:
-    """A client of the app with public_read off."""
-    with app_client(settings, session, public_read=False) as client:
-        yield client
-
-
-def test_the_walk_finds_every_kind_of_route(closed: TestClient) -> None:
-    routes = every_route(closed)
+def test_the_walk_finds_every_kind_of_route(private_client: TestClient) -> None:
+    routes = every_route(private_client)
     assert ("GET", "/api/kpis") in routes and ("DELETE", "/api/users/x") in routes
     assert ("PATCH", "/ogc/collections/x/items/x") in routes and ("GET", "/static") in routes
     assert len(routes) >= 30
@@ -66,28 +56,28 @@ def test_the_walk_finds_every_kind_of_route(closed: TestClient) -> None:
 
 @pytest.mark.parametrize("headers", [{}, BAD_TOKEN], ids=["no token", "bad token"])
 def test_every_route_needs_a_token_when_reads_are_closed(
-    closed: TestClient, headers: dict[str, str]
+    private_client: TestClient, headers: dict[str, str]
 ) -> None:
     wrong = {}
-    for method, path in every_route(closed):
+    for method, path in every_route(private_client):
         if path.split("/x")[0] in OPEN or path in OPEN:
             continue
-        answer = closed.request(method, path, headers=headers, follow_redirects=False)
+        answer = private_client.request(method, path, headers=headers, follow_redirects=False)
         if not refused(answer):
             wrong[f"{method} {path}"] = answer.status_code
     assert wrong == {}
 
 
-def test_open_routes_answer_without_a_token(closed: TestClient) -> None:
+def test_open_routes_answer_without_a_token(private_client: TestClient) -> None:
     for path in ("/healthz", "/readyz", "/favicon.ico", "/openapi.json", "/docs"):
-        assert closed.get(path).status_code == 200, path
-    assert closed.get("/static/js/planner.js").status_code == 200
+        assert private_client.get(path).status_code == 200, path
+    assert private_client.get("/static/js/planner.js").status_code == 200
 
 
-def test_kpis_need_a_valid_token(closed: TestClient, tokens: dict[str, str]) -> None:
-    assert closed.get("/api/kpis").status_code == 401
-    assert closed.get("/api/kpis", headers=BAD_TOKEN).status_code == 401
-    assert closed.get("/api/kpis", headers=bearer(tokens["viewer"])).status_code == 200
+def test_kpis_need_a_valid_token(private_client: TestClient, tokens: dict[str, str]) -> None:
+    assert private_client.get("/api/kpis").status_code == 401
+    assert private_client.get("/api/kpis", headers=BAD_TOKEN).status_code == 401
+    assert private_client.get("/api/kpis", headers=bearer(tokens["viewer"])).status_code == 200
 
 
 def test_a_bad_token_is_refused_even_when_reads_are_public(client: TestClient) -> None:

@@ -16,8 +16,11 @@ BASE = "https://gis.example.gov.cn/yatou"
 
 
 def hrefs(document: dict[str, object]) -> list[str]:
-    """Every link target of a JSON document's `links`."""
-    return [link["href"] for link in document["links"]]  # type: ignore[attr-defined, index]
+    """Every link target of a JSON document's `links` (there must be some: the checks below
+    are over all of them)."""
+    targets = [link["href"] for link in document["links"]]  # type: ignore[attr-defined, index]
+    assert targets, document
+    return targets
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,14 +9,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from gis_service.api.deps import get_session
 from gis_service.api.errors import InvalidInput
-from gis_service.main import create_app
 from gis_service.people import signin
 from gis_service.people.passwords import hash_password, verify_password
 from gis_service.people.throttle import retry_after
 from gis_service.settings import Settings
-from tests.api_helpers import bearer
+from tests.api_helpers import app_client, bearer
 from tests.people_helpers import PASSWORD, add_person, csrf_of, sign_in
 
 PATCH = {"properties": {"intended_tenant": "某连锁超市"}}
@@ -75,9 +72,7 @@ def test_sign_in_sets_a_strict_httponly_cookie_and_goes_on(
 
 def test_cookie_is_secure_over_https(settings: Settings, session: Session) -> None:
     add_person(session, "li", "investment")
-    app = create_app(settings)
-    app.dependency_overrides[get_session] = lambda: session
-    with TestClient(app, base_url="https://testserver") as https:
+    with app_client(settings, session, base_url="https://testserver") as https:
         response = https.post(
             "/login", data={"name": "li", "password": PASSWORD}, follow_redirects=False
         )
@@ -177,33 +172,24 @@ def test_a_new_password_signs_out_everywhere(client: TestClient, session: Sessio
     assert client.get("/api/users/me").status_code == 401
 
 
-@pytest.fixture
-def closed_client(settings: Settings, session: Session) -> Iterator[TestClient]:
-    """A client of the app with public_read off."""
-    app = create_app(settings.model_copy(update={"public_read": False}))
-    app.dependency_overrides[get_session] = lambda: session
-    with TestClient(app) as test_client:
-        yield test_client
-
-
 def test_closed_pages_send_people_to_sign_in_and_back(
-    closed_client: TestClient, session: Session
+    private_client: TestClient, session: Session
 ) -> None:
     for page in ("/map?as_of=2021-06-30", "/parcels/IB-01/history", "/idle", "/parcels/IB-01/edit"):
-        response = closed_client.get(page, follow_redirects=False)
+        response = private_client.get(page, follow_redirects=False)
         assert response.status_code == 303
         assert response.headers["location"].startswith("/login?next=/")
-    assert closed_client.get("/api/parcels").status_code == 401  # the JSON API keeps its 401
-    login = closed_client.get("/login?next=/parcels/IB-01/history")
+    assert private_client.get("/api/parcels").status_code == 401  # the JSON API keeps its 401
+    login = private_client.get("/login?next=/parcels/IB-01/history")
     assert login.status_code == 200 and 'value="/parcels/IB-01/history"' in login.text
     add_person(session, "li", "investment")
-    back = closed_client.post(
+    back = private_client.post(
         "/login",
         data={"name": "li", "password": PASSWORD, "next": "/parcels/IB-01/history"},
         follow_redirects=False,
     )
     assert back.headers["location"] == "/parcels/IB-01/history"
-    assert closed_client.get("/parcels/IB-01/history").status_code == 200
+    assert private_client.get("/parcels/IB-01/history").status_code == 200
 
 
 def test_the_bar_escapes_the_user_name_on_every_page(client: TestClient, session: Session) -> None:

@@ -15,15 +15,28 @@ from typing import Any
 
 import numpy as np
 from openpyxl import Workbook
+from sqlalchemy.orm import Session
 
 import geopandas as gpd
 import shapely
 from pyproj import Transformer
 from shapely.geometry import Polygon, shape
 
+from gis_service.api.auth import User
+from gis_service.settings import Settings
+from gis_service.transfer.importer import ImportOptions, import_file
+from gis_service.transfer.report import ImportReport
 from tests.api_helpers import ORIGIN
 
 Rows = list[dict[str, Any]]
+PLANNER = User(name="tester", role="planner")
+
+
+def run(session: Session, settings: Settings, path: Path, **options: Any) -> ImportReport:
+    """Import a file as a planner."""
+    return import_file(
+        session, path, options=ImportOptions(**options), user=PLANNER, settings=settings
+    )
 
 
 def squares(n: int, size: float = 0.0008) -> list[Polygon]:
