@@ -12,6 +12,7 @@ from gis_service.api.auth import CreatorDep
 from gis_service.api.deps import SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
 from gis_service.api.errors import InvalidInput, NotFound
+from gis_service.people.shell import ShellDep
 from gis_service.reports.index_page import render_index
 from gis_service.reports.report_files import list_reports, report_file
 from gis_service.reports.report_service import make_report
@@ -39,9 +40,9 @@ class ReportRequest(BaseModel):
     summary="The reports page: every stored report, and a form to make one (HTML)",
     responses=error_responses(401),
 )
-def reports_page(settings: SettingsDep) -> HTMLResponse:
+def reports_page(settings: SettingsDep, shell: ShellDep) -> HTMLResponse:
     """Stored reports with links to their PDF, Excel and HTML files."""
-    return HTMLResponse(render_index(list_reports(settings.reports_dir)))
+    return HTMLResponse(render_index(list_reports(settings.reports_dir), shell))
 
 
 @router.get("/api/reports", summary="Stored reports", responses=error_responses(401))
