@@ -17,6 +17,7 @@ from gis_service.repo import parcel_reads
 from gis_service.settings import Settings
 from tests.browser import ARTIFACTS, Recorder
 from tests.conftest import running_server
+from tests.people_helpers import PASSWORD, add_person
 from tests.transfer_files import write_xlsx
 
 pytestmark = pytest.mark.browser
@@ -73,3 +74,30 @@ def test_upload_report_and_confirm(
         assert created is not None and created["note"] == "<b>not bold</b>"
         events = parcel_reads.select_history(session, "IB-01")
         assert events[0]["actor"] == "import:页面导入.xlsx"
+
+
+def test_a_signed_in_planner_needs_no_token(
+    io_database: tuple[Settings, Engine],
+    browser: Browser,
+    tmp_path: Path,
+) -> None:
+    settings, engine = io_database
+    with db.transaction(engine) as session:
+        add_person(session, "page.signed", "planner")
+    header = ["编号", "名称", "类别", "阶段", "WKT"]
+    body = [["PG-2", "登录导入楼", "闲置楼宇", "闲置", box(122.632, 37.285, 122.633, 37.286).wkt]]
+    path = write_xlsx(tmp_path / "登录导入.xlsx", header, body, sheet="闲置楼宇")
+    with running_server(settings) as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        seen = Recorder(page)
+        page.goto(f"{base}/login?next=/import")
+        page.fill("input[name=name]", "page.signed")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("form.ys-login button[type=submit]")
+        page.wait_for_url(f"{base}/import")
+        assert "page.signed" in (page.text_content(".ys-bar") or "")  # the shared top bar
+        page.set_input_files("#file", str(path))
+        page.click("#preview")  # the cookie and its CSRF token, no token typed
+        page.wait_for_selector("#report:not([hidden])")
+        assert page.text_content("#n-create") == "1"
+        assert not seen.errors and all(url.startswith(base) for url in seen.requests)

@@ -60,7 +60,7 @@ def api_schema(loaded_schema: tuple[Any, dict[str, Session]], session: Session) 
 # People's pages send a visitor without sign-in to /login (303, issue 11) instead of the
 # declared 401, and /login and /logout are HTML forms: browser tests drive those
 # (test_signin.py, test_idle_browser.py, test_reports.py); this checks the API.
-PEOPLES_PAGES = r"^/(login|logout|idle|reports|parcels/\{code\}/edit)$"
+PEOPLES_PAGES = r"^/(login|logout|idle|import|reports|parcels/\{code\}/edit)$"
 schema = schemathesis.pytest.from_fixture("api_schema").exclude(path_regex=PEOPLES_PAGES)
 # bench/schemathesis_run.py sets these for the long form (≥ 1,000 cases); tests are not the
 # package, whose settings module is the only reader of the environment.

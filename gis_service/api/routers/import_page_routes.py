@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter
-from fastapi.responses import FileResponse
+from fastapi.responses import HTMLResponse
+
+from gis_service.people.shell import ShellDep, render_page
 
 router = APIRouter(tags=["pages"])
 
-PAGE = Path(__file__).resolve().parents[2] / "static" / "import.html"
 
-
-@router.get("/import", response_class=FileResponse, summary="The import page (HTML)")
-def import_page() -> FileResponse:
-    """A static page: its script sends the file to /api/imports and shows the report."""
-    return FileResponse(PAGE, media_type="text/html; charset=utf-8")
+@router.get("/import", response_class=HTMLResponse, summary="The import page (HTML)")
+def import_page(shell: ShellDep) -> HTMLResponse:
+    """The page in the shell; its script sends the file to /api/imports and shows the report."""
+    return HTMLResponse(render_page("import.html", shell, as_of=None))

@@ -12,6 +12,7 @@ from gis_service.api.auth import CreatorDep
 from gis_service.api.deps import SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
 from gis_service.api.errors import InvalidInput, NotFound
+from gis_service.people.shell import ShellDep
 from gis_service.rules.periods import Kind, PeriodError, parse_period
 
 router = APIRouter(tags=["reports"])
@@ -36,14 +37,14 @@ class ReportRequest(BaseModel):
     summary="The reports page: every stored report, and a form to make one (HTML)",
     responses=error_responses(401),
 )
-def reports_page(settings: SettingsDep) -> HTMLResponse:
+def reports_page(settings: SettingsDep, shell: ShellDep) -> HTMLResponse:
     """Stored reports with links to their PDF, Excel and HTML files."""
     # The report modules load matplotlib, folium and the PDF/Excel writers: on first use,
     # not at start-up (issue 10: /healthz answers within 1.5 s of starting).
     from gis_service.reports.index_page import render_index
     from gis_service.reports.report_files import list_reports
 
-    return HTMLResponse(render_index(list_reports(settings.reports_dir)))
+    return HTMLResponse(render_index(list_reports(settings.reports_dir), shell))
 
 
 @router.get("/api/reports", summary="Stored reports", responses=error_responses(401))

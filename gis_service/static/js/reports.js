@@ -1,4 +1,5 @@
-// The /reports form: POST /api/reports with the planner's token, then reload the list.
+// The /reports form: POST /api/reports as the signed-in planner (or with a typed token),
+// then reload the list.
 // Messages from the server are shown with textContent only (they are data, never markup).
 (function () {
   "use strict";
@@ -15,12 +16,14 @@
       period: document.getElementById("period").value.trim()
     };
     say("正在生成，约需十余秒……", false);
-    fetch("/api/reports", {
+    // Signed in: the session cookie and its CSRF token (yatou.fetch); a typed token goes as
+    // a Bearer header instead.
+    var headers = {"Content-Type": "application/json"};
+    var token = document.getElementById("token").value;
+    if (token) headers.Authorization = "Bearer " + token;
+    yatou.fetch("/api/reports", {
       method: "POST",
-      headers: {
-        "Content-Type": "application/json",
-        "Authorization": "Bearer " + document.getElementById("token").value
-      },
+      headers: headers,
       body: JSON.stringify(body)
     }).then(function (response) {
       return response.json().then(function (data) {
