@@ -15,7 +15,7 @@ from gis_service.api.parcel_filters import parcel_filters
 from gis_service.rules.roles import ROLES
 from gis_service.rules.stages import CATEGORIES
 from gis_service.settings import Settings
-from gis_service.transfer.exporters import FORMATS
+from gis_service.transfer.choices import FORMATS, ImportOptions
 
 Progress = Callable[[int, int], None]
 
@@ -63,7 +63,7 @@ def add_transfer_commands(commands: Any, progress: Callable[[str], Progress]) ->
 
 def cmd_import(args: argparse.Namespace, settings: Settings, progress: Progress) -> int:
     """Import a file: print the report; exit 1 when rows were refused (nothing written)."""
-    from gis_service.transfer.importer import ImportOptions, import_file
+    from gis_service.transfer.importer import import_file
 
     if args.bulk:
         return cmd_bulk_import(args, settings)

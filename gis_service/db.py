@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from gis_service.settings import Settings
+
+if TYPE_CHECKING:  # alembic loads when migrating, not at the service's start (issue 10)
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -58,6 +59,8 @@ def transaction(engine: Engine) -> Iterator[Session]:
 
 def alembic_config(url: str) -> Config:
     """Alembic configuration pointing at the packaged migrations."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -68,6 +71,8 @@ def upgrade(engine: Engine, settings: Settings, revision: str = "head") -> None:
     """Apply migrations up to a revision, then store the configured service area."""
     with engine.begin() as conn:
         conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+        from alembic import command
+
         config = alembic_config(str(engine.url))
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
@@ -78,6 +83,8 @@ def upgrade(engine: Engine, settings: Settings, revision: str = "head") -> None:
 def downgrade(engine: Engine, revision: str = "base") -> None:
     """Roll migrations back to a revision (base removes every table)."""
     with engine.begin() as conn:
+        from alembic import command
+
         config = alembic_config(str(engine.url))
         config.attributes["connection"] = conn
         command.downgrade(config, revision)
@@ -103,6 +110,8 @@ def analyze(engine: Engine) -> None:
 
 def head_revision() -> str:
     """The newest revision of the packaged migrations (what this code expects)."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config("")).get_current_head()
     assert head is not None, "the package ships its migrations"
     return head

@@ -14,7 +14,7 @@ import json
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import geopandas as gpd
 import shapely
@@ -25,17 +25,6 @@ from gis_service.transfer import ledger
 from gis_service.transfer.columns import WKT_HEADER, WRITTEN, header_of
 from gis_service.transfer.formula_text import csv_text
 
-Format = Literal["geojson", "gpkg", "shp", "kml", "csv", "xlsx"]
-FORMATS: Final[tuple[str, ...]] = ("geojson", "gpkg", "shp", "kml", "csv", "xlsx")
-MEDIA_TYPES: Final[dict[str, str]] = {
-    "geojson": "application/geo+json",
-    "gpkg": "application/geopackage+sqlite3",
-    "shp": "application/zip",
-    "kml": "application/vnd.google-earth.kml+xml",
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-SUFFIXES: Final[dict[str, str]] = {"shp": "zip"}
 EXPORTED_COMPUTED: Final[tuple[str, ...]] = ("level", "planned_progress", "days_left", "as_of")
 STORED: Final[tuple[str, ...]] = ("code", *(f for f in FIELD_KINDS if f != "geometry"))
 
@@ -62,11 +51,6 @@ def export_bytes(
         else:
             frame.to_file(out, driver="GPKG", layer="parcels", engine="pyogrio")
         return out.read_bytes()
-
-
-def file_name(fmt: str, as_of: str) -> str:
-    """A download name such as parcels-2021-06-30.zip."""
-    return f"parcels-{as_of}.{SUFFIXES.get(fmt, fmt)}"
 
 
 def _geojson(features: list[dict[str, Any]]) -> bytes:

@@ -9,7 +9,6 @@ refused, so an import lands whole or not at all; the caller commits its transact
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Final
@@ -26,6 +25,7 @@ from gis_service.parcels.fields import FIELD_KINDS, to_json_value
 from gis_service.parcels.parcel_input import NOT_NULL
 from gis_service.repo import parcel_reads
 from gis_service.settings import Settings
+from gis_service.transfer.choices import ImportOptions
 from gis_service.transfer.crs import CrsDecision, decide_crs, to_lonlat
 from gis_service.transfer.report import Change, ImportReport, Update
 from gis_service.transfer.rows import ParsedRow, Refusal, parse_rows, unknown_columns
@@ -34,18 +34,6 @@ from gis_service.transfer.sources import Source, read_source
 # Geometries closer than this (degrees, about 0.1 m) are the same: files round coordinates.
 SAME_SHAPE_DEGREES: Final = 1e-6
 CRS_SAMPLE_POINTS: Final = 5000
-
-
-@dataclass(frozen=True)
-class ImportOptions:
-    """What the command line or the upload form asks for."""
-
-    dry_run: bool = False
-    category: str | None = None
-    effective_date: date | None = None
-    crs: str | None = None
-    gcj02: bool = False
-    year: int | None = None
 
 
 Progress = Callable[[int, int], None]

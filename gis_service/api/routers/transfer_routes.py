@@ -19,9 +19,7 @@ from gis_service.parcels.fields import ISO_DATE
 from gis_service.parcels.parcel_input import parse_iso_date
 from gis_service.rules.stages import CATEGORIES
 from gis_service.settings import Settings
-from gis_service.transfer.exporters import FORMATS, MEDIA_TYPES, file_name
-from gis_service.transfer.exports import export_parcels
-from gis_service.transfer.importer import ImportOptions, import_file
+from gis_service.transfer.choices import FORMATS, MEDIA_TYPES, ImportOptions, file_name
 
 router = APIRouter(prefix="/api", tags=["import and export"])
 
@@ -41,6 +39,9 @@ def export(
     """Every parcel matching the filters of /api/parcels (not paged) as of the date."""
     if format not in FORMATS:
         raise InvalidInput(f"format must be one of {', '.join(FORMATS)}", field="format")
+    # geopandas and openpyxl load on the first export, not at start-up (issue 10).
+    from gis_service.transfer.exports import export_parcels
+
     data = export_parcels(session, format, filters=filters, on=as_of, settings=settings)
     name = file_name(format, as_of.isoformat())
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
@@ -97,6 +98,8 @@ def create_import(
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         _save(file, path, settings)
+        from gis_service.transfer.importer import import_file  # GDAL readers: on first use
+
         report = import_file(session, path, options=options, user=user, settings=settings)
     session.commit()
     return report.as_dict()
