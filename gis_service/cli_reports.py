@@ -8,8 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from gis_service import db
-from gis_service.reports.report_service import make_report
+from gis_service.cli_users import command_session
 from gis_service.rules.periods import Kind, Period, PeriodError, last_full_period, parse_period
 from gis_service.settings import Settings
 
@@ -37,16 +36,11 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     except PeriodError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    if not settings.database_url:
-        from gis_service import pg_local  # only the local set-up needs it
+    # matplotlib, Chromium and openpyxl: loaded by the report command only.
+    from gis_service.reports.report_service import make_report
 
-        pg_local.start(settings)
-    engine = db.make_engine(settings)
-    try:
-        with db.transaction(engine) as session:
-            written = make_report(session, settings, period, folder=args.out)
-    finally:
-        engine.dispose()
+    with command_session(settings) as session:
+        written = make_report(session, settings, period, folder=args.out)
     for path in written:
         print(f"{path} ({path.stat().st_size / 1024:.0f} KiB)")
     print(f"{period.stem}: {time.perf_counter() - started:.1f} s")

@@ -12,6 +12,7 @@ from typing import Any
 from gis_service import db
 from gis_service.api.auth import User
 from gis_service.api.parcel_filters import parcel_filters
+from gis_service.cli_users import ensure_database
 from gis_service.rules.roles import ROLES
 from gis_service.rules.stages import CATEGORIES
 from gis_service.settings import Settings
@@ -151,9 +152,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _engine(settings: Settings) -> Any:
-    """An engine of the configured database, starting the local cluster when it is used."""
-    if not settings.database_url:
-        from gis_service import pg_local
+    """An engine of the configured database, starting the local cluster when it is used.
 
-        pg_local.start(settings)
+    Not cli_users.command_session: an import runs ANALYZE after its transaction commits.
+    """
+    ensure_database(settings)
     return db.make_engine(settings)
