@@ -9,7 +9,6 @@ other read still needs a token (gis_service.auth).
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 from gis_service.api.auth import CallerDep, User, current_reader, hash_token
 from gis_service.api.deps import SessionDep, SettingsDep
 from gis_service.api.errors import InvalidInput, Unauthorized
+from gis_service.people.tokens import new_token
 from gis_service.repo import screen_links
 
 
@@ -26,8 +26,8 @@ def create_link(session: Session, *, name: str) -> tuple[dict[str, Any], str]:
     """Store a new link under a name; returns (the stored link, its key, shown only now)."""
     if not name.strip() or len(name) > 64 or not name.isprintable():
         raise InvalidInput("name must be 1–64 printable characters", field="name")
-    key = secrets.token_urlsafe(32)
-    return screen_links.add_link(session, name=name, key_hash=hash_token(key)), key
+    key, digest = new_token()
+    return screen_links.add_link(session, name=name, key_hash=digest), key
 
 
 def link_url(base_url: str, key: str) -> str:
