@@ -69,16 +69,17 @@ def list_items(
         community=query.filters.get("community"),
         bbox=query.bbox,
     )
-    read = listing.feature_page if as_json else listing.list_features
-    return read(
-        session,
-        parcel_query,
-        on=on,
-        thresholds=thresholds,
-        levels=frozenset([levels]) if levels else None,
-        limit=query.limit,
-        offset=query.offset,
-    )
+    wanted = frozenset([levels]) if levels else None
+    if as_json:
+        return listing.feature_page(
+            session, parcel_query, on=on, thresholds=thresholds, levels=wanted,
+            limit=query.limit, offset=query.offset,
+        )  # fmt: skip
+    # The HTML page lists properties only: no outline is read (ST_AsGeoJSON per row saved).
+    return listing.list_features(
+        session, parcel_query, on=on, thresholds=thresholds, levels=wanted,
+        limit=query.limit, offset=query.offset, outline="none",
+    )  # fmt: skip
 
 
 def get_item(
