@@ -6,12 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
-from test_security_templates import CONSTRUCTOR, PID_49
 
 from gis_service.maps.files import write_standalone
 from gis_service.maps.planner import build_planner_map
 from tests.browser import ARTIFACTS, Recorder, chromium
 from tests.map_helpers import AS_OF, sample_communities, sample_parcels
+from tests.security_payloads import CONSTRUCTOR, PID_49
 
 pytestmark = pytest.mark.browser
 

@@ -23,14 +23,10 @@ from gis_service.maps.planner import build_planner_map
 from gis_service.parcels.loader import load_folder
 from gis_service.settings import Settings
 from tests.api_helpers import bearer, feature, square, tokens
+from tests.security_payloads import PAYLOADS, PID_49
 
 __all__ = ["tokens"]
 
-PID_49 = "{{ lipsum.__globals__.os.getpid() }}|{{7*7}}"
-CONSTRUCTOR = "{{constructor.constructor('x')()}}"
-RAW = "{% raw %}x"
-COMMENT = "{# y"
-PAYLOADS = (PID_49, CONSTRUCTOR, RAW, COMMENT)
 TEXT_FIELDS = (
     "name",
     "responsible_unit",
