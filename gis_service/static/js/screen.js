@@ -59,13 +59,6 @@
     return String(date.getHours()).padStart(2, "0") + ":" + String(date.getMinutes()).padStart(2, "0");
   }
 
-  function daysText(days) {
-    if (days === null || days === undefined) return "无期限";
-    if (days < 0) return "逾期" + -days + "天";
-    if (days === 0) return "今日到期";
-    return "剩" + days + "天";
-  }
-
   // ---- KPI tiles ---------------------------------------------------------------------
 
   var tiles = {};
@@ -124,7 +117,7 @@
       node.querySelector(".ys-target").textContent =
         "目标" + formatNumber(k.target) + " · " + k.percent + "%";
       var days = node.querySelector(".ys-days");
-      days.textContent = k.level === "green" ? "已完成" : daysText(k.days_left);
+      days.textContent = k.days_zh; // the rules' phrase (rules.phrases.deadline_phrase)
       days.classList.toggle("ys-days-late", k.level !== "green" && k.days_left < 0);
       node.title = k.detail_zh || "";
     });
@@ -456,7 +449,7 @@
       var li = el("li");
       li.dataset.code = w.code;
       li.style.setProperty("--level", colours[w.level]);
-      var state = el("span", "ys-state", daysText(w.days_left));
+      var state = el("span", "ys-state", w.days_zh);
       li.append(el("span", "ys-name", w.name || w.code), el("span", "ys-unit-cell", w.unit || "—"), state);
       return li;
     });
