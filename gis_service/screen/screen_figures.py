@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
+from gis_service.reports.model import percent
 from gis_service.rules.kpis import Kpi, is_done
 from gis_service.rules.levels import LEVEL_ORDER, Level, days_left
 from gis_service.rules.phrases import deadline_phrase
@@ -43,11 +43,9 @@ def _tile(kpi: Kpi, days: int | None) -> dict[str, object]:
 
 
 def percent_of(actual: float, target: float) -> float:
-    """Actual as a percentage of target, one decimal, halves up (a zero target is 100 %)."""
-    if target <= 0:
-        return 100.0
-    share = 100 * Decimal(str(actual)) / Decimal(str(target))
-    return float(share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    """Actual as a percentage of target, as the reports round it (a zero target is 100 %)."""
+    share = percent(actual, target)
+    return 100.0 if share is None else float(share)
 
 
 def level_counts(features: Iterable[Feature]) -> dict[str, int]:
