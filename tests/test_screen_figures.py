@@ -9,7 +9,7 @@ from typing import Any
 from gis_service.rules.kpis import Kpi
 from gis_service.rules.levels import Level
 from gis_service.screen import screen_figures as figures
-from gis_service.screen.bundle import playback_dates
+from gis_service.screen.bundle import legend, playback_dates
 
 
 def feature(code: str, level: str, **props: Any) -> dict[str, Any]:
@@ -107,3 +107,8 @@ def test_playback_steps_a_week_from_new_year_to_new_year_s_eve() -> None:
     dates = playback_dates()
     assert dates[0] == date(2021, 1, 1) and dates[-1] == date(2021, 12, 31)
     assert {(b - a).days for a, b in zip(dates, dates[1:], strict=False)} == {7}
+
+
+def test_legend_gives_each_level_its_one_character_name() -> None:
+    shorts = [lv["short"] for lv in legend()["levels"]]
+    assert shorts == ["红", "橙", "黄", "蓝", "绿", "灰"]

@@ -12,10 +12,10 @@
   var embedded = document.getElementById("ys-data");
   var key = new URLSearchParams(window.location.search).get("key");
   var colours = {};
-  var labels = {};
+  var shorts = {};
   cfg.legend.levels.forEach(function (l) {
     colours[l.level] = l.colour;
-    labels[l.level] = l.label;
+    shorts[l.level] = l.short;
   });
   var TEXT = "#cfdcf0";
   var MUTED = "#8aa0bf";
@@ -111,7 +111,7 @@
       node.dataset.level = k.level;
       node.dataset.actual = String(k.actual);
       node.style.setProperty("--level", colours[k.level]);
-      node.querySelector(".ys-chip").textContent = labels[k.level].split(" ")[0];
+      node.querySelector(".ys-chip").textContent = shorts[k.level];
       node.querySelector(".ys-num").textContent = formatNumber(k.actual);
       node.querySelector(".ys-bar > i").style.width = Math.min(100, k.percent) + "%";
       node.querySelector(".ys-target").textContent =
@@ -177,7 +177,7 @@
     var data = cfg.legend.levels.map(function (l) {
       total += counts[l.level] || 0;
       return {
-        name: l.label.split(" ")[0],
+        name: l.short,
         value: counts[l.level] || 0,
         itemStyle: { color: l.colour },
       };
@@ -345,7 +345,7 @@
     parcelLayer = L.featureGroup().addTo(map);
     var legend = byId("ys-legend");
     cfg.legend.levels.forEach(function (l) {
-      if (l.level !== "grey") legend.append(legendItem({ colour: l.colour, label: l.label.split(" ")[0] }));
+      if (l.level !== "grey") legend.append(legendItem({ colour: l.colour, label: l.short }));
     });
   }
 
