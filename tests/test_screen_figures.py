@@ -9,7 +9,7 @@ from typing import Any
 from gis_service.rules.kpis import Kpi
 from gis_service.rules.levels import Level
 from gis_service.screen import screen_figures as figures
-from gis_service.screen.bundle import playback_dates
+from gis_service.screen.bundle import legend, playback_dates
 
 
 def feature(code: str, level: str, **props: Any) -> dict[str, Any]:
@@ -84,6 +84,16 @@ def test_tiles_add_percent_and_days_left() -> None:
     assert figures.percent_of(5, 0) == 100.0
 
 
+def test_tiles_and_watch_rows_carry_the_rules_deadline_phrase() -> None:
+    late = Kpi("T2", "拆迁问题解决", "个", 32, 26, date(2021, 6, 30), Level.RED, None)
+    done = Kpi("T1a", "拆迁区域清零", "个", 11, 11, date(2021, 2, 28), Level.GREEN, None)
+    tiles = figures.tiles([late, done], date(2021, 7, 3))
+    assert [t["days_zh"] for t in tiles] == ["逾期3天", "已完成"]
+    watched = [feature("R1", "red", days_left=-2), feature("O1", "orange", days_left=0)]
+    rows = figures.watch_list(watched)
+    assert [r["days_zh"] for r in rows] == ["逾期2天", "今日到期"]
+
+
 def test_category_progress_counts_green_as_done() -> None:
     rows = figures.category_progress(
         [feature("A", "green"), feature("B", "red"), feature("C", "green", category="key_project")]
@@ -97,3 +107,8 @@ def test_playback_steps_a_week_from_new_year_to_new_year_s_eve() -> None:
     dates = playback_dates()
     assert dates[0] == date(2021, 1, 1) and dates[-1] == date(2021, 12, 31)
     assert {(b - a).days for a, b in zip(dates, dates[1:], strict=False)} == {7}
+
+
+def test_legend_gives_each_level_its_one_character_name() -> None:
+    shorts = [lv["short"] for lv in legend()["levels"]]
+    assert shorts == ["红", "橙", "黄", "蓝", "绿", "灰"]

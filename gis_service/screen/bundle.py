@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from gis_service.parcels.features import feature_collection, parcel_feature
 from gis_service.repo import communities, parcel_reads
 from gis_service.repo.parcel_reads import ParcelQuery
+from gis_service.reports.model import LEVEL_SHORT_ZH
 from gis_service.rules.kpis import BASELINE_DATE, compute_kpis
 from gis_service.rules.levels import LEVEL_COLOURS, LEVEL_LABELS_ZH, LEVEL_ORDER, RiskThresholds
 from gis_service.rules.stages import CATEGORY_LABELS_ZH
@@ -91,7 +92,12 @@ def legend() -> dict[str, Any]:
     """Level colours and labels, and category labels, as the rules define them (one source)."""
     return {
         "levels": [
-            {"level": lv.value, "colour": LEVEL_COLOURS[lv], "label": LEVEL_LABELS_ZH[lv]}
+            {
+                "level": lv.value,
+                "colour": LEVEL_COLOURS[lv],
+                "label": LEVEL_LABELS_ZH[lv],
+                "short": LEVEL_SHORT_ZH[lv],  # 红, 橙 …: chips and the map's legend
+            }
             for lv in LEVEL_ORDER
         ],
         "categories": dict(CATEGORY_LABELS_ZH),

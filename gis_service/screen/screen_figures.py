@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
+from gis_service.reports.model import percent
 from gis_service.rules.kpis import Kpi, is_done
 from gis_service.rules.levels import LEVEL_ORDER, Level, days_left
+from gis_service.rules.phrases import deadline_phrase
 from gis_service.rules.stages import CATEGORIES
 
 Feature = Mapping[str, Any]
@@ -27,23 +28,24 @@ NO_UNIT_ZH: Final = "未指定单位"
 
 
 def tiles(kpis: Sequence[Kpi], on: date) -> list[dict[str, object]]:
-    """Every KPI as a tile for the as-of date, in the plan's order."""
-    return [
-        kpi.as_dict()
-        | {
-            "percent": percent_of(kpi.actual, kpi.target),
-            "days_left": days_left(kpi.deadline, on),
-        }
-        for kpi in kpis
-    ]
+    """Every KPI as a tile for the as-of date, in the plan's order (its deadline in words)."""
+    return [_tile(kpi, days_left(kpi.deadline, on)) for kpi in kpis]
+
+
+def _tile(kpi: Kpi, days: int | None) -> dict[str, object]:
+    """One KPI's tile: the rules' figures plus percent, days left and their phrase."""
+    done = kpi.level is Level.GREEN
+    return kpi.as_dict() | {
+        "percent": percent_of(kpi.actual, kpi.target),
+        "days_left": days,
+        "days_zh": deadline_phrase(days, done),
+    }
 
 
 def percent_of(actual: float, target: float) -> float:
-    """Actual as a percentage of target, one decimal, halves up (a zero target is 100 %)."""
-    if target <= 0:
-        return 100.0
-    share = 100 * Decimal(str(actual)) / Decimal(str(target))
-    return float(share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    """Actual as a percentage of target, as the reports round it (a zero target is 100 %)."""
+    share = percent(actual, target)
+    return 100.0 if share is None else float(share)
 
 
 def level_counts(features: Iterable[Feature]) -> dict[str, int]:
@@ -107,6 +109,7 @@ def watch_list(features: Iterable[Feature]) -> list[dict[str, object]]:
             "unit": f["properties"].get("responsible_unit"),
             "level": f["properties"]["level"],
             "days_left": f["properties"].get("days_left"),
+            "days_zh": deadline_phrase(f["properties"].get("days_left"), False),
             "deadline": f["properties"].get("deadline"),
         }
         for f in features

@@ -216,7 +216,9 @@
     });
     layer.setStyle(styleOf(state, p));
     layer.bindTooltip(function () { return tooltipContent(state, p); }, { sticky: true });
-    layer.bindPopup(function () { return popupContent(state, p); }, { minWidth: 260, maxWidth: 360 });
+    layer.bindPopup(function () { return popupContent(state, p); }, {
+      minWidth: 260, maxWidth: 360, autoPanPaddingTopLeft: state.popupPadding
+    });
     return layer;
   }
 
@@ -326,6 +328,18 @@
     state.map.getContainer().appendChild(bar);
   }
 
+  // A popup pans clear of what covers the map's top-left corner: the title bar, and on a
+  // wide map the search and filter panels. Every popup shares the one Point measured here.
+  function measurePopupPadding(state) {
+    var container = state.map.getContainer();
+    var box = container.getBoundingClientRect();
+    var bar = container.querySelector('.yatou-titlebar');
+    var panels = container.querySelector('.leaflet-top.leaflet-left');
+    var wide = box.width >= 900;
+    state.popupPadding.y = bar ? Math.max(5, bar.getBoundingClientRect().bottom - box.top + 5) : 5;
+    state.popupPadding.x = panels && wide ? panels.getBoundingClientRect().right - box.left + 5 : 5;
+  }
+
   function goToDate(template, isoDate, value) {
     if (!new RegExp('^' + isoDate + '$').test(value)) return;
     if (template.charAt(0) === '?') {
@@ -357,7 +371,9 @@
 
   function filterPanel(state) {
     var box = el('div', 'yatou-panel yatou-filters');
-    box.appendChild(el('div', 'yatou-panel-title', word(state, 'filters')));
+    var title = el('div', 'yatou-panel-title', word(state, 'filters'));
+    title.tabIndex = 0; // on a phone the fields fold under the title until it is touched
+    box.appendChild(title);
     var all = function (key) { return [['', word(state, key)]]; };
     var pairs = function (classes) { return classes.map(function (c) { return [c.key, c.label]; }); };
     var names = communityNames(state).map(function (n) { return [n, n]; });
@@ -519,7 +535,8 @@
       filters: { category: '', community: '', level: '', window: '' },
       levelIndex: indexBy(data.levels, 'key'),
       stageIndex: indexBy(data.stages, 'key'),
-      categoryIndex: indexBy(data.categories, 'key')
+      categoryIndex: indexBy(data.categories, 'key'),
+      popupPadding: L.point(5, 5)
     };
     map.getContainer().classList.add('yatou-map');
     if (map.attributionControl) map.attributionControl.setPrefix('Leaflet');  // no outside link
@@ -532,6 +549,8 @@
     control('topleft', function () { return filterPanel(state); }).addTo(map);
     control('bottomright', function () { return legendPanel(state); }).addTo(map);
     map.on('overlayadd overlayremove', function () { updateLegend(state); });
+    measurePopupPadding(state);
+    map.on('resize', function () { measurePopupPadding(state); });
     applyFilters(state);
     fitToData(state);
     var api = publicApi(state);

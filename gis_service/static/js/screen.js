@@ -12,10 +12,10 @@
   var embedded = document.getElementById("ys-data");
   var key = new URLSearchParams(window.location.search).get("key");
   var colours = {};
-  var labels = {};
+  var shorts = {};
   cfg.legend.levels.forEach(function (l) {
     colours[l.level] = l.colour;
-    labels[l.level] = l.label;
+    shorts[l.level] = l.short;
   });
   var TEXT = "#cfdcf0";
   var MUTED = "#8aa0bf";
@@ -57,13 +57,6 @@
 
   function hhmm(date) {
     return String(date.getHours()).padStart(2, "0") + ":" + String(date.getMinutes()).padStart(2, "0");
-  }
-
-  function daysText(days) {
-    if (days === null || days === undefined) return "无期限";
-    if (days < 0) return "逾期" + -days + "天";
-    if (days === 0) return "今日到期";
-    return "剩" + days + "天";
   }
 
   // ---- KPI tiles ---------------------------------------------------------------------
@@ -118,13 +111,13 @@
       node.dataset.level = k.level;
       node.dataset.actual = String(k.actual);
       node.style.setProperty("--level", colours[k.level]);
-      node.querySelector(".ys-chip").textContent = labels[k.level].split(" ")[0];
+      node.querySelector(".ys-chip").textContent = shorts[k.level];
       node.querySelector(".ys-num").textContent = formatNumber(k.actual);
       node.querySelector(".ys-bar > i").style.width = Math.min(100, k.percent) + "%";
       node.querySelector(".ys-target").textContent =
         "目标" + formatNumber(k.target) + " · " + k.percent + "%";
       var days = node.querySelector(".ys-days");
-      days.textContent = k.level === "green" ? "已完成" : daysText(k.days_left);
+      days.textContent = k.days_zh; // the rules' phrase (rules.phrases.deadline_phrase)
       days.classList.toggle("ys-days-late", k.level !== "green" && k.days_left < 0);
       node.title = k.detail_zh || "";
     });
@@ -184,7 +177,7 @@
     var data = cfg.legend.levels.map(function (l) {
       total += counts[l.level] || 0;
       return {
-        name: l.label.split(" ")[0],
+        name: l.short,
         value: counts[l.level] || 0,
         itemStyle: { color: l.colour },
       };
@@ -352,7 +345,7 @@
     parcelLayer = L.featureGroup().addTo(map);
     var legend = byId("ys-legend");
     cfg.legend.levels.forEach(function (l) {
-      if (l.level !== "grey") legend.append(legendItem({ colour: l.colour, label: l.label.split(" ")[0] }));
+      if (l.level !== "grey") legend.append(legendItem({ colour: l.colour, label: l.short }));
     });
   }
 
@@ -456,7 +449,7 @@
       var li = el("li");
       li.dataset.code = w.code;
       li.style.setProperty("--level", colours[w.level]);
-      var state = el("span", "ys-state", daysText(w.days_left));
+      var state = el("span", "ys-state", w.days_zh);
       li.append(el("span", "ys-name", w.name || w.code), el("span", "ys-unit-cell", w.unit || "—"), state);
       return li;
     });
