@@ -10,6 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -178,3 +179,43 @@ def point_map(polygon: Any, move: Callable[[float, float], tuple[float, float]])
 def geojson_text(data: dict[str, Any]) -> str:
     """JSON text, Chinese kept readable."""
     return json.dumps(data, ensure_ascii=False)
+
+
+def write_xls(
+    path: Path,
+    header: list[str],
+    body: list[list[Any]],
+    *,
+    sheet: str = "台账",
+    title: str | None = None,
+    merge_header: tuple[int, int] | None = None,
+) -> Path:
+    """An Excel 97 (BIFF8) workbook written by xlwt, as old office software saves a 台账.
+
+    Dates become date cells (yyyy-mm-dd); `merge_header` merges those header columns (0-based).
+    """
+    import xlwt  # test-only: the one pure-Python writer of .xls
+
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet(sheet)
+    dated = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    top = 0
+    if title:
+        ws.write_merge(0, 0, 0, len(header) - 1, title)
+        top = 1
+    if merge_header:
+        first, last = merge_header
+        ws.write_merge(top, top, first, last, header[first])
+    for column, heading in enumerate(header):
+        if heading is not None and not (merge_header and first <= column <= last):
+            ws.write(top, column, heading)
+    for r, row in enumerate(body, start=top + 1):
+        for column, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, date):
+                ws.write(r, column, value, dated)
+            else:
+                ws.write(r, column, value)
+    book.save(str(path))
+    return path

@@ -24,7 +24,7 @@ from gis_service.rules.levels import LEVEL_COLOURS, LEVEL_LABELS_ZH, Level
 from gis_service.rules.stages import CATEGORIES, CATEGORY_LABELS_ZH, STAGE_LABELS_ZH
 from gis_service.transfer.columns import WKT_HEADER, header_of
 from gis_service.transfer.formula_text import is_formula_like
-from gis_service.transfer.xlsx_source import KPI_SHEET
+from gis_service.transfer.workbook_source import KPI_SHEET
 
 COMMON: Final = ("code", "name", "stage", "progress", "start_date", "deadline", "completed_on",
                  "community", "responsible_unit", "responsible_person")  # fmt: skip

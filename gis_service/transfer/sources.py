@@ -1,10 +1,10 @@
 """Files read into rows: a header → value dict and a raw geometry per row, plus the file's CRS.
 
 GeoJSON, GeoPackage, Shapefile (a .shp, a folder or a .zip), KML and KMZ go through
-pyogrio/GDAL; CSV through the csv module (UTF-8 with or without BOM, else GB18030); XLSX through
-openpyxl (merged and missing header cells are refused). Coordinates stay as the file has them:
-`gis_service.transfer.crs` decides what they mean. Problems with the file as a whole raise
-SourceError naming the file (and the sheet, row or cell).
+pyogrio/GDAL; CSV through the csv module (UTF-8 with or without BOM, else GB18030); XLSX and
+XLS through python-calamine (merged and missing header cells are refused). Coordinates stay
+as the file has them: `gis_service.transfer.crs` decides what they mean. Problems with the
+file as a whole raise SourceError naming the file (and the sheet, row or cell).
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from gis_service.api.errors import InvalidInput
-from gis_service.transfer import xlsx_source
+from gis_service.transfer import workbook_source
 from gis_service.transfer.columns import GCJ02_MARKS, WKT_HEADERS, X_HEADERS, Y_HEADERS
 from gis_service.transfer.columns import normal_header as _norm
 from gis_service.transfer.formula_text import from_csv_text
 
 VECTOR_SUFFIXES: Final = frozenset({".geojson", ".json", ".gpkg", ".shp", ".kml", ".kmz"})
-TABLE_SUFFIXES: Final = frozenset({".csv", ".xlsx"})
+TABLE_SUFFIXES: Final = frozenset({".csv"}) | workbook_source.WORKBOOK_SUFFIXES
 SUFFIXES: Final = VECTOR_SUFFIXES | TABLE_SUFFIXES | {".zip"}
 
 
@@ -70,8 +70,8 @@ def read_source(path: Path, name: str | None = None) -> Source:
         raise SourceError(f"{name}: the file is empty", field="file")
     if suffix == ".csv":
         return _read_csv(path.read_bytes(), name)
-    if suffix == ".xlsx":
-        sheets = xlsx_source.read_sheets(path, name)
+    if suffix in workbook_source.WORKBOOK_SUFFIXES:
+        sheets = workbook_source.read_sheets(path, name)
         return _table_source(name, [(s.title, s.number_rows()) for s in sheets])
     if suffix == ".zip":
         return _read_vector(_shapefile_in_zip(path, name), name)
