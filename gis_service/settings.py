@@ -177,6 +177,13 @@ class Settings(BaseSettings):
     photo_max_bytes: int = Field(
         default=10 * 1024 * 1024, gt=0, description="Largest site photo accepted (413 above)."
     )
+    import_point_square_m: float = Field(
+        default=20,
+        gt=0,
+        le=1000,
+        description="Side in metres of the square outline given to a parcel that an import "
+        "creates from a point row (longitude/latitude columns, a placemark); marked approximate.",
+    )
     screen_refresh_seconds: float = Field(
         default=60,
         gt=0,

@@ -38,11 +38,12 @@ def test_upload_report_and_confirm(
     tmp_path: Path,
 ) -> None:
     settings, engine = io_database
-    header = ["编号", "名称", "类别", "阶段", "完成时限", "备注", "WKT"]
+    header = ["编号", "名称", "类别", "阶段", "完成时限", "备注", "WKT", "经度", "纬度"]
     body = [
         ["PG-1", "页面导入楼", "闲置楼宇", "闲置", "6月底前", "<b>not bold</b>",
-         box(122.63, 37.285, 122.631, 37.286).wkt],
-        ["IB-01", None, None, None, None, "页面更新的备注", None],
+         box(122.63, 37.285, 122.631, 37.286).wkt, None, None],
+        ["IB-01", None, None, None, None, "页面更新的备注", None, None, None],
+        ["PG-PT", "点位楼", "闲置楼宇", "闲置", None, None, None, 122.634, 37.2855],
     ]  # fmt: skip
     path = write_xlsx(tmp_path / "页面导入.xlsx", header, body, sheet="闲置楼宇")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -54,8 +55,9 @@ def test_upload_report_and_confirm(
         page.set_input_files("#file", str(path))
         page.click("#preview")
         page.wait_for_selector("#report:not([hidden])")
-        assert page.text_content("#n-create") == "1"
+        assert page.text_content("#n-create") == "2"
         assert page.text_content("#n-update") == "1"
+        assert "PG-PT" in (notes := page.text_content("#notes") or "") and "20 m 方框" in notes
         assert "EPSG:4326" in (page.text_content("#crs-decision") or "")
         updated = page.text_content("#updated") or ""
         assert "页面更新的备注" in updated and "（空）" in updated  # the blank deadline clears it

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from shapely.geometry import LineString, Point
+from shapely.geometry import LineString, MultiPoint, Point
 
 from gis_service.api.errors import InvalidInput
 from gis_service.settings import Settings
@@ -112,8 +112,16 @@ def row_table(tmp_path: Path, **changes: Any) -> Path:
         ({"category": "公园"}, "category", "unknown category"),
         ({"stage": "拆除中"}, "stage", "unknown stage"),
         ({"floor_area_m2": "很大"}, "floor_area_m2", "not a number"),
-        ({"WKT": Point(122.6, 37.27).wkt}, "geometry", "not a polygon"),
-        ({"WKT": LineString([(122.6, 37.27), (122.61, 37.28)]).wkt}, "geometry", "not a polygon"),
+        (
+            {"WKT": MultiPoint([(122.6, 37.27), (122.61, 37.28)]).wkt},
+            "geometry",
+            "a MultiPoint is not a polygon",
+        ),
+        (
+            {"WKT": LineString([(122.6, 37.27), (122.61, 37.28)]).wkt},
+            "geometry",
+            "a LineString is not a polygon",
+        ),
         ({"WKT": "POLYGON((1 2, 3"}, "geometry", "not WKT"),
         ({"code": "IMP-1"}, "code", "repeated in rows 2, 3"),
         ({"code": ""}, "code", "no code"),

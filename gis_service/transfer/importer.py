@@ -4,6 +4,8 @@ Every write goes through `gis_service.edits` (the API's own path: roles, validat
 as the user `import:<file name>` with the importing user's role, on one effective date. The
 whole import runs in one savepoint: it is rolled back for a dry run and whenever any row is
 refused, so an import lands whole or not at all; the caller commits its transaction.
+A point row (`points`) creates a parcel with a square outline marked approximate, or updates
+an existing parcel's fields and keeps its outline, noting when the point lies outside it.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from gis_service.repo import parcel_reads
 from gis_service.settings import Settings
 from gis_service.transfer.choices import ImportOptions
 from gis_service.transfer.crs import CrsDecision, decide_crs, to_lonlat
-from gis_service.transfer.report import Change, ImportReport, Update
+from gis_service.transfer.points import metres_outside, square_around
+from gis_service.transfer.report import Change, ImportReport, Note, Update
 from gis_service.transfer.rows import ParsedRow, Refusal, parse_rows, unknown_columns
 from gis_service.transfer.sources import Source, read_source
 
@@ -114,13 +117,15 @@ def _apply_row(
             if stored is None:
                 _create(session, row, actor=actor, settings=settings, day=day)
                 report.created.append((row.code, row.row))
+                report.notes += _point_notes(row, None, settings)
                 return
             changes = changed_fields(row, stored)
-            if not changes:
+            if changes:
+                _update(session, row, stored, changes, actor=actor, settings=settings, day=day)
+                report.updated.append(Update(row.code, row.row, tuple(changes)))
+            else:
                 report.unchanged.append(row.code)
-                return
-            _update(session, row, stored, changes, actor=actor, settings=settings, day=day)
-            report.updated.append(Update(row.code, row.row, tuple(changes)))
+            report.notes += _point_notes(row, stored, settings)
     except ServiceError as error:
         field = error.field or "row"
         value = row.properties.get(field, "")
@@ -131,15 +136,18 @@ def _apply_row(
 def _create(
     session: Session, row: ParsedRow, *, actor: User, settings: Settings, day: date
 ) -> None:
-    """Create a parcel from a row (it needs a polygon)."""
-    if row.geometry is None:
+    """Create a parcel from a row: its polygon, or a square around its point."""
+    outline = row.geometry
+    if outline is None and row.point is not None:
+        outline = square_around(*row.point, settings.import_point_square_m)
+    if outline is None:
         raise ServiceError("a new parcel needs its outline (a polygon)", field="geometry")
     # A blank cell of a new parcel means "not given": stored defaults apply (progress 0 …).
     given = {f: v for f, v in row.properties.items() if v is not None}
     body = {
         "type": "Feature",
         "properties": given | {"code": row.code},
-        "geometry": row.geometry,
+        "geometry": outline,
     }
     edits.create_parcel(session, body=body, user=actor, settings=settings, effective_date=day)
 
@@ -168,6 +176,21 @@ def _update(
         settings=settings,
         effective_date=day,
     )
+
+
+def _point_notes(row: ParsedRow, stored: dict[str, Any] | None, settings: Settings) -> list[Note]:
+    """Notes for a point row: the approximate square of a new parcel, or a point off its outline."""
+    if row.point is None:
+        return []
+    if stored is None:
+        side = f"{settings.import_point_square_m:g}"
+        return [Note(row.code, row.row, f"点位导入，按 {side} m 方框（轮廓为近似，请补画）")]
+    away = metres_outside(*row.point, stored["geometry"])
+    if away == 0:
+        return []
+    where = f"{row.point[0]:.6f}, {row.point[1]:.6f}"
+    text = f"点位 ({where}) 在现有轮廓外约 {away:.0f} m；轮廓未改"
+    return [Note(row.code, row.row, text)]
 
 
 def changed_fields(row: ParsedRow, stored: dict[str, Any]) -> list[Change]:

@@ -1,4 +1,7 @@
-"""The import report: rows read, to create, to update (field by field), unchanged, refused."""
+"""The import report: rows read, to create, to update (field by field), unchanged, refused.
+
+Notes tell a person about rows that go in but need a look (a point given a square outline).
+"""
 
 from __future__ import annotations
 
@@ -29,6 +32,19 @@ class Update:
     changes: tuple[Change, ...]
 
 
+@dataclass(frozen=True)
+class Note:
+    """Something a person should know about a row that goes in (an approximate outline …)."""
+
+    code: str
+    row: int
+    text: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form for the report."""
+        return {"code": self.code, "row": self.row, "note": self.text}
+
+
 @dataclass
 class ImportReport:
     """What an import found and did; `applied` is true only when it was written."""
@@ -42,6 +58,7 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     applied: bool = False
 
     def as_dict(self) -> dict[str, Any]:
@@ -73,6 +90,7 @@ class ImportReport:
             "unchanged": self.unchanged,
             "refused": [r.as_dict() | {"label": label(r.field)} for r in self.refused],
             "ignored_columns": self.ignored_columns,
+            "notes": [n.as_dict() for n in self.notes],
         }
 
     def as_text(self) -> str:
@@ -89,6 +107,7 @@ class ImportReport:
             lines.append(f"  update {update.code} (row {update.row})")
             lines += [f"    {c.field}: {_short(c.old)} → {_short(c.new)}" for c in update.changes]
         lines += [f"  {r.as_text()}" for r in self.refused]
+        lines += [f"  note {n.code} (row {n.row}): {n.text}" for n in self.notes]
         if self.ignored_columns:
             lines.append(f"ignored columns: {', '.join(self.ignored_columns)}")
         lines.append(self.outcome())

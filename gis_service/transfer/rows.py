@@ -2,8 +2,10 @@
 
 Pure (no I/O). Headers map to fields through the one synonym table (`columns`); category and
 stage accept keys or Chinese labels; a sheet named after a category gives its rows that
-category, and `--category` fills it when the file has none. A row is refused, with its number,
-the field, the value and the reason, when a cell does not read, its geometry is not a polygon,
+category, and `--category` fills it when the file has none. A polygon becomes the row's outline;
+a point (longitude/latitude columns, a placemark) is kept as the row's point (`points` says what
+the import does with it). A row is refused, with its number, the field, the value and the
+reason, when a cell does not read, its geometry is neither a polygon nor a point (a line …),
 or the geometry lands outside the service area (the refusal says where it landed).
 """
 
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import shapely
-from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry import MultiPoint, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from gis_service.parcels.geometry_input import ServiceArea
@@ -63,13 +65,14 @@ class Refusal:
 
 @dataclass(frozen=True)
 class ParsedRow:
-    """A row ready to plan: its code, the fields the file gives, and its WGS84 geometry."""
+    """A row ready to plan: its code, the fields the file gives, its WGS84 outline or point."""
 
     row: int
     code: str
     properties: dict[str, Any]
     geometry: dict[str, Any] | None
     sheet: str | None = None
+    point: tuple[float, float] | None = None  # (lon, lat) of a point row; geometry is then None
 
 
 def parse_rows(
@@ -135,7 +138,10 @@ def parse_row(
     geometry = _geometry(row, transform, area)
     if isinstance(geometry, Refusal):
         return geometry
-    return ParsedRow(row.number, str(code), values, geometry, row.sheet)
+    if isinstance(geometry, Point):
+        point = (float(geometry.x), float(geometry.y))
+        return ParsedRow(row.number, str(code), values, None, row.sheet, point)
+    return ParsedRow(row.number, str(code), values, _multipolygon(geometry), row.sheet)
 
 
 def _category_and_stage(
@@ -163,15 +169,19 @@ def _category_and_stage(
 
 def _geometry(
     row: SourceRow, transform: Transform | None, area: ServiceArea
-) -> dict[str, Any] | None | Refusal:
-    """The row's geometry in WGS84 as a GeoJSON MultiPolygon; None when the row has none."""
+) -> BaseGeometry | None | Refusal:
+    """The row's polygon or point in WGS84, inside the service area; None when it has none."""
     if row.geometry_error:
         return Refusal(row.number, "geometry", "", row.geometry_error, row.sheet)
     geometry = row.geometry
     if geometry is None or geometry.is_empty:
         return None
-    if not isinstance(geometry, Polygon | MultiPolygon):
-        reason = f"a {geometry.geom_type} is not a polygon: a parcel needs its outline"
+    if isinstance(geometry, MultiPoint) and len(geometry.geoms) == 1:
+        geometry = geometry.geoms[0]  # GDAL reads some placemarks as a one-point MultiPoint
+    if not isinstance(geometry, Polygon | MultiPolygon | Point):
+        reason = (
+            f"a {geometry.geom_type} is not a polygon (nor a point): a parcel needs its outline"
+        )
         return Refusal(row.number, "geometry", geometry.geom_type, reason, row.sheet)
     if transform is None:
         return Refusal(row.number, "geometry", "", "coordinates fit no known system", row.sheet)
@@ -180,7 +190,14 @@ def _geometry(
         at = lonlat.representative_point()
         reason = f"lands outside the service area, at {at.x:.5f}, {at.y:.5f} (lon, lat)"
         return Refusal(row.number, "geometry", geometry.geom_type, reason, row.sheet)
-    multi = lonlat if isinstance(lonlat, MultiPolygon) else MultiPolygon([lonlat])
+    return lonlat
+
+
+def _multipolygon(geometry: BaseGeometry | None) -> dict[str, Any] | None:
+    """A lon/lat polygon as a GeoJSON MultiPolygon (None stays None)."""
+    if geometry is None:
+        return None
+    multi = geometry if isinstance(geometry, MultiPolygon) else MultiPolygon([geometry])
     geojson: dict[str, Any] = json.loads(shapely.to_geojson(multi))
     return geojson
 

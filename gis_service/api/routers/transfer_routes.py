@@ -91,7 +91,9 @@ def create_import(
     settings: SettingsDep,
     user: WriterDep,
     options: Annotated[ImportOptions, Depends(_options)],
-    file: Annotated[UploadFile, File(description="GeoJSON, GPKG, zipped SHP, KML/KMZ, CSV, XLSX")],
+    file: Annotated[
+        UploadFile, File(description="GeoJSON, GPKG, zipped SHP, KML/KMZ, CSV, XLSX, XLS")
+    ],
 ) -> dict[str, Any]:
     """Read the upload, plan every row, write all of it in one transaction or nothing."""
     name = _safe_name(file.filename or "upload")

@@ -79,6 +79,7 @@
     }
     fill("refused", report.refused.map((r) => [r.row, r.sheet, r.label, r.value, r.reason]));
     fill("created", report.create.map((c) => [c.code, c.row]));
+    fill("notes", report.notes.map((n) => [n.code, n.row, n.note]));
     const changes = [];
     for (const u of report.update) {
       for (const c of u.changes) {
