@@ -75,9 +75,16 @@ def test_done_when_export_edit_dry_run_import_history_and_map(
     col = {name: header.index(header_of(name)) + 1 for name in sheet_fields("idle_building")}
     col["wkt"] = len(header)
     edited = [ws.cell(r, 1).value for r in (2, 3, 4)]
-    ws.cell(2, col["note"]).value = "已与客商洽谈两次"
-    ws.cell(3, col["responsible_person"]).value = "王某"
-    ws.cell(4, col["intended_tenant"]).value = "文创园区"
+    edits = {
+        edited[0]: ("note", "已与客商洽谈两次"),
+        edited[1]: ("responsible_person", "王某"),
+        edited[2]: ("intended_tenant", "文创园区"),
+    }
+    old = {}
+    for r, code in enumerate(edited, start=2):
+        field, value = edits[code]
+        old[code] = ws.cell(r, col[field]).value
+        ws.cell(r, col[field]).value = value
     new = [None] * len(header)
     new[col["code"] - 1], new[col["name"] - 1], new[col["stage"] - 1] = (
         "IB-NEW",
@@ -95,7 +102,16 @@ def test_done_when_export_edit_dry_run_import_history_and_map(
     assert main(["import", str(ledger), "--dry-run", "--year", "2021"]) == 0
     report = capsys.readouterr().out
     assert "to create: 1  to update: 3" in report and "dry run: nothing written" in report
-    assert "note:" in report and "→" in report and "create IB-NEW" in report
+    assert "create IB-NEW" in report
+    changes = changes_by_code(report)
+    assert changes.keys() == set(edited), report
+    for r, code in enumerate(edited, start=2):
+        field, value = edits[code]
+        (line,) = changes[code]  # exactly the one field changed, old → new
+        shown_old = "null" if old[code] is None else f'"{str(old[code])[:20]}'
+        assert line.startswith(f"{field}: {shown_old}"), line
+        assert line.endswith(f'→ "{value}"'), line
+        assert f"update {code} (row {r})" in report
     assert table_counts(engine) == before
 
     assert main(["import", str(ledger), "--year", "2021"]) == 0
@@ -110,7 +126,28 @@ def test_done_when_export_edit_dry_run_import_history_and_map(
             assert events[0]["actor"] == "import:ledger.xlsx", code
         created = client.get("/api/parcels/IB-NEW").json()["properties"]
         assert created["deadline"] == "2021-09-30"
+        listed = client.get("/api/parcels", params={"category": "idle_building", "limit": 1000})
+        by_code = {f["properties"]["code"]: f["properties"] for f in listed.json()["features"]}
+        for code, (field, value) in edits.items():
+            assert by_code[code][field] == value, code
+        assert by_code["IB-NEW"]["name"] == "新增闲置楼"
         page = client.get("/map")
         assert page.status_code == 200 and "IB-NEW" in page.text
-        history = client.get("/parcels/IB-NEW/history")
-        assert "import:ledger.xlsx" in history.text
+        for code, (_, value) in [*edits.items(), ("IB-NEW", (None, "新增闲置楼"))]:
+            history = client.get(f"/parcels/{code}/history")
+            assert history.status_code == 200 and "import:ledger.xlsx" in history.text, code
+            assert value in history.text, code
+
+
+def changes_by_code(report: str) -> dict[str, list[str]]:
+    """The CLI report's field lines under each `update CODE (row N)` line."""
+    found: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in report.splitlines():
+        if line.startswith("  update "):
+            current = found.setdefault(line.split()[1], [])
+        elif line.startswith("    ") and current is not None:
+            current.append(line.strip())
+        else:
+            current = None
+    return found
