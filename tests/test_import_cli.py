@@ -23,7 +23,7 @@ from gis_service.settings import Settings
 from gis_service.transfer.columns import header_of
 from gis_service.transfer.ledger import sheet_fields
 from tests.api_helpers import counts
-from tests.transfer_files import frame, rows, write_vector
+from tests.transfer_files import frame, projected, rows, write_csv, write_vector
 
 
 @pytest.fixture
@@ -151,3 +151,25 @@ def changes_by_code(report: str) -> dict[str, list[str]]:
         else:
             current = None
     return found
+
+
+def test_the_import_options_reach_the_report(
+    io_database: tuple[Settings, Engine],
+    tmp_path: Path,
+    url: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    truth = [box(122.625, 37.283, 122.626, 37.284)]
+    table = [r | {"category": "", "WKT": p.wkt} for r, p in zip(rows(1, "OPT"), truth, strict=True)]
+    path = write_csv(tmp_path / "gk.csv", [table[0] | {"WKT": projected(truth, 4550)[0].wkt}])
+    before = table_counts(io_database[1])
+    capsys.readouterr()
+    argv = ["import", str(path), "--dry-run", "--crs", "EPSG:4550", "--gcj02", "--category",
+            "idle_building", "--effective-date", "2021-03-01", "--year", "2021"]  # fmt: skip
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "coordinates: EPSG:4550 (--crs EPSG:4550 given; --gcj02" in out, out
+    assert "to create: 1" in out and "create OPT-1 (row 2)" in out
+    assert main(["import", str(path), "--dry-run", "--effective-date", "2999-01-01"]) == 1
+    assert "effective_date 2999-01-01 is in the future" in capsys.readouterr().err
+    assert table_counts(io_database[1]) == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -227,3 +228,36 @@ def test_an_update_reports_each_field_old_and_new(
     assert fields["stage"] == (stored["stage"], "revitalised")
     assert fields["note"][1] == "全部盘活"
     assert "→" in report.as_text()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
+def test_csv_in_utf8_with_or_without_bom_or_gbk(
+    session: Session, settings: Settings, tmp_path: Path, encoding: str
+) -> None:
+    table = [r | {"名称": r.pop("name")} for r in wkt_table(rows(1), squares(1))]
+    path = write_csv(tmp_path / f"{encoding}.csv", table, encoding=encoding)
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf") == (encoding == "utf-8-sig")
+    report = run(session, settings, path)
+    assert report.applied and not report.ignored_columns, report.as_text()
+    stored = parcel_reads.select_parcel(session, "IMP-1")
+    assert stored is not None and (stored["name"], stored["note"]) == ("导入测试楼宇1", "测试导入")
+
+
+def test_category_option_and_effective_date_reach_the_parcels_and_events(
+    session: Session, settings: Settings, tmp_path: Path
+) -> None:
+    header = ["编号", "名称", "阶段", "WKT"]
+    body = [["OPT-1", "无类别的楼", "闲置", squares(1)[0].wkt]]
+    path = write_xlsx(tmp_path / "无类别.xlsx", header, body)
+    (refusal,) = run(session, settings, path, dry_run=True).refused
+    assert refusal.field in ("category", "stage"), refusal  # no category: the stage cannot map
+    day = date(2021, 3, 1)
+    report = run(session, settings, path, category="idle_building", effective_date=day)
+    assert report.applied, report.as_text()
+    stored = parcel_reads.select_parcel(session, "OPT-1")
+    assert stored is not None and stored["category"] == "idle_building"
+    events = parcel_reads.select_history(session, "OPT-1")
+    assert {str(e["effective_date"]) for e in events} == {"2021-03-01"}
+    late = write_xlsx(tmp_path / "晚.xlsx", ["编号", "备注"], [["OPT-1", "更早的事实"]])
+    (refusal,) = run(session, settings, late, effective_date=date(2021, 2, 1)).refused
+    assert refusal.row == 2 and "2021-03-01" in refusal.reason, refusal
