@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from gis_service.api.errors import InvalidInput
 from gis_service.repo import parcel_reads
 from gis_service.settings import Settings
+from gis_service.transfer.sources import read_source
 from tests.api_helpers import counts
 from tests.transfer_files import run, squares, write_xls
 
@@ -97,3 +98,18 @@ def test_a_file_named_xls_that_is_not_a_workbook(
     with pytest.raises(InvalidInput) as error:
         run(session, settings, fake)
     assert error.value.message == "fake.xls: not a readable XLS (Excel 97) workbook"
+
+
+def test_truncated_xls_files_are_refused_never_crash(tmp_path: Path) -> None:
+    whole = write_xls(tmp_path / "whole.xls", HEADER, ledger_rows(), title="台账").read_bytes()
+    cut = tmp_path / "cut.xls"
+    outcomes = set()
+    for size in range(512, len(whole), 64):  # some of these make calamine's Rust code panic
+        cut.write_bytes(whole[:size])
+        try:
+            read_source(cut)
+            outcomes.add("read")
+        except InvalidInput as error:
+            assert error.message.startswith("cut.xls: "), error.message
+            outcomes.add("refused")
+    assert "refused" in outcomes

@@ -63,7 +63,9 @@ def read_sheets(path: Path, name: str) -> list[Sheet]:
             for meta in book.sheets_metadata
             if meta.typ == SheetTypeEnum.WorkSheet and meta.name != KPI_SHEET
         ]
-    except (CalamineError, OSError, ValueError):
+    except BaseException as error:  # calamine panics on some broken files: see _unreadable
+        if not _unreadable(error):
+            raise
         raise InvalidInput(f"{name}: not a readable {kind} workbook", field="file") from None
     sheets = [s for s in (sheet_table(title, g, m, name) for title, (g, m) in grids) if s]
     if not sheets:
@@ -72,6 +74,16 @@ def read_sheets(path: Path, name: str) -> list[Sheet]:
             field="file",
         )
     return sheets
+
+
+def _unreadable(error: BaseException) -> bool:
+    """Whether an error means the file is broken.
+
+    A truncated .xls can make calamine's Rust code panic; pyo3 raises that as
+    `pyo3_runtime.PanicException`, a BaseException that cannot be imported by name.
+    """
+    panic = type(error).__name__ == "PanicException" and type(error).__module__ == "pyo3_runtime"
+    return panic or isinstance(error, CalamineError | OSError | ValueError)
 
 
 def _grid(ws: CalamineSheet) -> tuple[Grid, list[Merged]]:
