@@ -109,6 +109,28 @@ def _write_note(client: TestClient, pair: dict[str, Any], note: str) -> Any:
     return answer
 
 
+def _replication_rules(cluster: Settings) -> list[str]:
+    """The pg_hba rules of the running cluster that admit replication connections."""
+    with psycopg.connect(pg_local.url(cluster, "postgres").replace("+psycopg", "")) as conn:
+        rows = conn.execute(
+            "SELECT coalesce(address, type) FROM pg_hba_file_rules"
+            " WHERE 'replication' = ANY(database)"
+        ).fetchall()
+    return [str(row[0]) for row in rows]
+
+
+def test_a_cluster_made_before_replicas_is_allowed_to_stream(cluster: Settings) -> None:
+    hba = cluster.pg_data_dir.resolve() / "pg_hba.conf"
+    kept = hba.read_text(encoding="utf-8")
+    old = "".join(line + "\n" for line in kept.splitlines() if "replication" not in line)
+    hba.write_text(old, encoding="utf-8")
+    with psycopg.connect(pg_local.url(cluster, "postgres").replace("+psycopg", "")) as conn:
+        conn.execute("SELECT pg_reload_conf()")
+    assert _replication_rules(cluster) == []
+    replica.allow_replication(cluster)
+    assert _replication_rules(cluster) == ["local", "127.0.0.1"]
+
+
 def test_readyz_reports_a_streaming_replica_and_its_lag(app: FastAPI) -> None:
     with TestClient(app) as client:
         ready = client.get("/readyz").json()
