@@ -26,8 +26,10 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import anyio
+import psycopg
 from fastapi import Request
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -166,7 +168,7 @@ async def _stamp(message: Message, session: Session) -> None:
     """Add the primary's current position to a response start (nothing if it cannot say)."""
     try:
         position = await anyio.to_thread.run_sync(replication.written_position, session)
-    except DATABASE_ERRORS:
+    except (SQLAlchemyError, psycopg.Error):  # e.g. a session the handler left failed
         return
     value = format_position(position)
     headers = MutableHeaders(scope=message)
