@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gis_service import db
+from gis_service.cli_replica import add_replica_argument, cmd_replica
 from gis_service.cli_reports import add_report_commands
 from gis_service.cli_transfer import add_transfer_commands
 from gis_service.cli_users import add_user_commands, ensure_database
@@ -48,8 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--no-serve", action="store_true", help="stop after rendering the maps")
     up.set_defaults(handler=cmd_up)
 
-    database = commands.add_parser("db", help="the database: start|stop|status|upgrade")
-    database.add_argument("action", choices=["start", "stop", "status", "upgrade"])
+    database = commands.add_parser(
+        "db", help="the database: start|stop|status|upgrade, replica start|stop|status"
+    )
+    database.add_argument("action", choices=["start", "stop", "status", "upgrade", "replica"])
+    add_replica_argument(database)
     database.set_defaults(handler=cmd_db)
 
     load = commands.add_parser("load", help="load sample data (communities, parcels, history)")
@@ -95,6 +99,8 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
         return 0 if args.action == "status" else 2
     from gis_service import pg_local
 
+    if args.action == "replica":
+        return cmd_replica(args, settings)
     if args.action == "start":
         print(f"local PostGIS running: {pg_local.start(settings)}")
     elif args.action == "stop":

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from gis_service.settings import Settings
@@ -43,6 +43,19 @@ def make_engine(settings: Settings, *, serving: bool = False) -> Engine:
         pool_timeout=settings.db_pool_timeout,
         connect_args={"options": f"-c statement_timeout={limit}"},
     )
+
+
+# A replica that cannot be reached is given up quickly: its reads go to the primary.
+READ_CONNECT_TIMEOUT_SECONDS = 2
+
+
+def make_read_engine(settings: Settings) -> Engine:
+    """A serving engine of the read replica (DATABASE_READ_URL), named in pg_stat_activity."""
+    assert settings.database_read_url, "called only when a read replica is configured"
+    url = make_url(settings.database_read_url)
+    extra = {"connect_timeout": str(READ_CONNECT_TIMEOUT_SECONDS), "application_name": "gis-read"}
+    read_url = url.update_query_dict(extra | dict(url.query)).render_as_string(hide_password=False)
+    return make_engine(settings.model_copy(update={"database_url": read_url}), serving=True)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -42,6 +42,28 @@ class Settings(BaseSettings):
     )
     pg_port: int = Field(default=54329, description="TCP port of the local cluster on 127.0.0.1.")
     pg_database: str = Field(default="yatou", description="Database name in the local cluster.")
+    database_read_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_READ_URL", "GIS_DATABASE_READ_URL"),
+        description="A hot standby of DATABASE_URL's database (PostgreSQL streaming "
+        "replication) that serves reads; writes, and a client's reads until the standby has "
+        "replayed its last write, stay on the primary. Unset: everything reads the primary.",
+    )
+    replica_retry_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="After the read replica fails to connect, reads go to the primary for this "
+        "many seconds before it is tried again.",
+    )
+    pg_replica_dir: Path = Field(
+        default=PROJECT_ROOT / "var" / "pgreplica",
+        description="Folder of the local standby that `gis-service db replica start` copies "
+        "from the local cluster (git-ignored; removed by `db replica stop`).",
+    )
+    pg_replica_port: int | None = Field(
+        default=None,
+        description="TCP port of the local standby on 127.0.0.1 (GIS_PG_PORT + 1 when unset).",
+    )
     pg_bin_dir: Path | None = Field(
         default=None,
         description="Folder with initdb/pg_ctl; found under /usr/lib/postgresql when unset.",
@@ -196,7 +218,7 @@ class Settings(BaseSettings):
         description="How long /screen's playback of the plan's year (a step a week) takes.",
     )
 
-    @field_validator("database_url")
+    @field_validator("database_url", "database_read_url")
     @classmethod
     def _use_psycopg3(cls, value: str | None) -> str | None:
         """Rewrite plain postgresql:// URLs so SQLAlchemy picks psycopg 3."""
@@ -251,6 +273,11 @@ class Settings(BaseSettings):
             orange_lag=self.level_orange_lag,
             yellow_lag=self.level_yellow_lag,
         )
+
+    @property
+    def replica_port(self) -> int:
+        """The local standby's port: its setting, else the cluster's port + 1."""
+        return self.pg_replica_port or self.pg_port + 1
 
     def today_date(self) -> date:
         """Today for the service: the pinned `today` setting, or the real date."""

@@ -102,10 +102,13 @@ def test_the_url_reaches_postgis(running: Settings) -> None:
 def test_only_local_connections_are_trusted(running: Settings) -> None:
     db_url = pg_local.url(running)
     assert _scalar(db_url, "SHOW listen_addresses") == "127.0.0.1"
-    addresses = _scalar(
-        db_url, "SELECT string_agg(coalesce(address, type), ',') FROM pg_hba_file_rules"
+    rules = _scalar(
+        db_url,
+        "SELECT string_agg(coalesce(address, type) || ' ' || array_to_string(database, ','),"
+        " ';') FROM pg_hba_file_rules",
     )
-    assert addresses == "local,127.0.0.1"
+    # Connections to any database, and replication (the local standby), from here only.
+    assert rules == "local all;127.0.0.1 all;local replication;127.0.0.1 replication"
 
 
 def test_start_again_is_idempotent(running: Settings) -> None:

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 
+from gis_service.api import read_routing
 from gis_service.parcels.parcel_input import CODE_PATTERN, parse_iso_date
 from gis_service.settings import Settings
 
@@ -20,13 +21,21 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """A session for one request; writes commit explicitly in one transaction."""
+    """A session for one request: a read replica's when read routing allows, else the
+    primary's; writes commit explicitly in one transaction."""
+    with read_routing.session_for(request) as session:
+        yield session
+
+
+def get_primary_session(request: Request) -> Iterator[Session]:
+    """A session on the primary whatever the request (the health checks report the primary)."""
     with request.app.state.sessionmaker() as session:
         yield session
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
+PrimarySessionDep = Annotated[Session, Depends(get_primary_session)]
 
 
 def get_as_of(

@@ -29,6 +29,13 @@ from gis_service.pg_local.commands import (
 from gis_service.pg_local.install import ensure_installed, find_bin_dir, major, postgis_control
 from gis_service.settings import Settings
 
+# Trust is acceptable only because nothing but this machine can connect (no other lines). The
+# replication lines let the local standby (pg_local.replica) stream from this cluster.
+HBA = (
+    "local all all trust\nhost all all 127.0.0.1/32 trust\n"
+    "local replication all trust\nhost replication all 127.0.0.1/32 trust\n"
+)
+
 # --- permissions --------------------------------------------------------------------------
 
 
@@ -62,7 +69,7 @@ def _chown_tree(path: Path, uid: int, gid: int) -> None:
             os.chown(os.path.join(root, name), uid, gid, follow_symlinks=False)
 
 
-def _prepare_paths(settings: Settings) -> None:
+def prepare_paths(settings: Settings) -> None:
     """Create data folder, socket folder and log, owned by the server user."""
     data_dir, sock, log = settings.pg_data_dir.resolve(), socket_dir(settings), log_path(settings)
     if len(str(sock)) > MAX_SOCKET_DIR_LEN:
@@ -85,12 +92,12 @@ def _prepare_paths(settings: Settings) -> None:
 # --- cluster lifecycle --------------------------------------------------------------------
 
 
-def _is_initialised(settings: Settings) -> bool:
+def is_initialised(settings: Settings) -> bool:
     """True when the data folder holds a cluster."""
     return (settings.pg_data_dir / "PG_VERSION").exists()
 
 
-def _write_file_as_server(path: Path, text: str) -> None:
+def write_file_as_server(path: Path, text: str) -> None:
     """Write a file inside the data folder, owned by the server user."""
     path.write_text(text, encoding="utf-8")
     uid, gid = _server_ids()
@@ -117,9 +124,7 @@ def _initdb(settings: Settings, bin_dir: Path) -> None:
         "--locale=C",
     ]
     run(as_server_user(cmd), what="initdb")
-    # Trust is acceptable only because nothing but this machine can connect (no other lines).
-    hba = "local all all trust\nhost all all 127.0.0.1/32 trust\n"
-    _write_file_as_server(data_dir / "pg_hba.conf", hba)
+    write_file_as_server(data_dir / "pg_hba.conf", HBA)
     with (data_dir / "postgresql.conf").open("a", encoding="utf-8") as conf:
         conf.write(
             f"\n# Port and sockets come from the project settings.\n"
@@ -127,18 +132,20 @@ def _initdb(settings: Settings, bin_dir: Path) -> None:
         )
 
 
-def _write_runtime_conf(settings: Settings) -> None:
+def write_runtime_conf(settings: Settings, extra: str = "") -> None:
     """Write port, listen address and socket folder from settings before each start."""
     text = (
         "# Written by gis_service.pg_local at every start; edit the settings, not this file.\n"
         "listen_addresses = '127.0.0.1'\n"
         f"port = {int(settings.pg_port)}\n"
         f"unix_socket_directories = {_conf_quote(socket_dir(settings))}\n"
+        # The defaults since PostgreSQL 10, stated because the local standby needs them.
+        "wal_level = replica\nmax_wal_senders = 10\n" + extra
     )
-    _write_file_as_server(settings.pg_data_dir.resolve() / CONF_INCLUDE, text)
+    write_file_as_server(settings.pg_data_dir.resolve() / CONF_INCLUDE, text)
 
 
-def _check_major(settings: Settings, bin_dir: Path) -> None:
+def check_major(settings: Settings, bin_dir: Path) -> None:
     """Refuse a data folder made by another PostgreSQL major than the one found."""
     made_by = (settings.pg_data_dir / "PG_VERSION").read_text().strip()
     if made_by != str(major(bin_dir)):
@@ -164,7 +171,7 @@ def _running_pid(settings: Settings) -> int | None:
     return pid
 
 
-def _running_port(settings: Settings) -> int | None:
+def running_port(settings: Settings) -> int | None:
     """Port recorded in postmaster.pid (line 4), or None."""
     try:
         return int((settings.pg_data_dir / "postmaster.pid").read_text().splitlines()[3])
@@ -177,7 +184,7 @@ def is_running(settings: Settings) -> bool:
     return _running_pid(settings) is not None
 
 
-def _pg_ctl(settings: Settings, bin_dir: Path, *args: str | Path) -> None:
+def pg_ctl(settings: Settings, bin_dir: Path, *args: str | Path) -> None:
     """Run pg_ctl on the data folder as the server user."""
     cmd = [bin_dir / "pg_ctl", "-D", settings.pg_data_dir.resolve(), *args]
     run(as_server_user(cmd), what=f"pg_ctl {args[0]}", log=log_path(settings))
@@ -187,17 +194,17 @@ def start(settings: Settings) -> str:
     """Install if needed, initdb on first use, start, ensure the database; return its URL."""
     bin_dir = ensure_installed(settings)
     try:
-        _prepare_paths(settings)
+        prepare_paths(settings)
     except PermissionError as exc:
         # E.g. a cluster made by root, now started by a normal user: say which file and why.
         raise LocalPostgresError(f"cannot prepare the local cluster's folders: {exc}") from exc
-    if not _is_initialised(settings):
+    if not is_initialised(settings):
         _initdb(settings, bin_dir)
-    _check_major(settings, bin_dir)
+    check_major(settings, bin_dir)
     if not is_running(settings):
-        _write_runtime_conf(settings)
-        _pg_ctl(settings, bin_dir, "start", "-w", "-t", "60", "-l", log_path(settings))
-    elif (port := _running_port(settings)) != settings.pg_port:
+        write_runtime_conf(settings)
+        pg_ctl(settings, bin_dir, "start", "-w", "-t", "60", "-l", log_path(settings))
+    elif (port := running_port(settings)) != settings.pg_port:
         raise LocalPostgresError(
             f"the cluster in {settings.pg_data_dir} runs on port {port}, settings say "
             f"{settings.pg_port}; stop it first (gis-service db stop)."
@@ -213,13 +220,13 @@ def stop(settings: Settings) -> None:
     bin_dir = find_bin_dir(settings)
     if bin_dir is None:
         raise LocalPostgresError(f"PostgreSQL binaries not found under {PG_ROOT}.")
-    _pg_ctl(settings, bin_dir, "stop", "-w", "-t", "60", "-m", "fast")
+    pg_ctl(settings, bin_dir, "stop", "-w", "-t", "60", "-m", "fast")
 
 
 # --- databases ----------------------------------------------------------------------------
 
 
-def _connect(settings: Settings, database: str) -> psycopg.Connection[tuple[object, ...]]:
+def connect(settings: Settings, database: str) -> psycopg.Connection[tuple[object, ...]]:
     """Autocommit connection to a database of the running local cluster."""
     try:
         return psycopg.connect(
@@ -239,13 +246,13 @@ def _connect(settings: Settings, database: str) -> psycopg.Connection[tuple[obje
 
 def _create_postgis(settings: Settings, database: str) -> None:
     """CREATE EXTENSION postgis in a database when missing."""
-    with _connect(settings, database) as conn:
+    with connect(settings, database) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
 
 
 def _ensure_database(settings: Settings, database: str) -> None:
     """Create a database with PostGIS unless it exists."""
-    with _connect(settings, "postgres") as conn:
+    with connect(settings, "postgres") as conn:
         found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
         if found.fetchone() is None:
             # Another process (a parallel test worker) may create it meanwhile.
@@ -258,7 +265,7 @@ def drop_and_create_database(settings: Settings, name: str) -> str:
     """Replace a database of the running local cluster by an empty one with PostGIS; its URL."""
     if name in ("postgres", "template0", "template1"):
         raise LocalPostgresError(f"refusing to drop the system database {name!r}.")
-    with _connect(settings, "postgres") as conn:
+    with connect(settings, "postgres") as conn:
         ident = sql.Identifier(name)
         # FORCE ends leftover sessions, e.g. of a test run that was interrupted.
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident))
@@ -288,7 +295,7 @@ def _installed_versions(settings: Settings) -> str:
 def _server_versions(settings: Settings) -> str:
     """PostgreSQL and PostGIS versions reported by the running server."""
     try:
-        with _connect(settings, settings.pg_database) as conn:
+        with connect(settings, settings.pg_database) as conn:
             pg = conn.execute("SHOW server_version").fetchone()
             gis = conn.execute(
                 "SELECT extversion FROM pg_extension WHERE extname = 'postgis'"
@@ -303,12 +310,12 @@ def status(settings: Settings) -> str:
     """Human-readable state of the local cluster: running or not, folders, port, versions."""
     pid = _running_pid(settings)
     if pid is not None:
-        state = f"running (pid {pid}) on 127.0.0.1:{_running_port(settings)}"
+        state = f"running (pid {pid}) on 127.0.0.1:{running_port(settings)}"
         versions = _server_versions(settings)
     else:
         state = "not running"
         versions = _installed_versions(settings)
-    made = "initialised" if _is_initialised(settings) else "not initialised yet"
+    made = "initialised" if is_initialised(settings) else "not initialised yet"
     return "\n".join(
         [
             f"Local PostGIS: {state}",

@@ -323,7 +323,9 @@ def before_last_change(session: Session, as_of: date) -> bool:
 
 def change_stamp(session: Session) -> tuple[int, datetime | None]:
     """The newest event's id and time: it moves with every write (parcel_event is append-only)."""
+    # The newest row by the primary key's index: max(recorded_at) read all 1.4 M events of a
+    # city on every screen poll (3.6 polls/s at 100,000 parcels, bench/bench_replica.py).
     row = session.execute(
-        text("SELECT coalesce(max(id), 0), max(recorded_at) FROM parcel_event")
-    ).one()
-    return int(row[0]), row[1]
+        text("SELECT id, recorded_at FROM parcel_event ORDER BY id DESC LIMIT 1")
+    ).one_or_none()
+    return (0, None) if row is None else (int(row[0]), row[1])

@@ -6,13 +6,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 
 from gis_service import db
 from gis_service.api.database_errors import SchemaNotCurrent
-from gis_service.api.deps import SessionDep
+from gis_service.api.deps import PrimarySessionDep
 from gis_service.api.error_responses import ErrorBody
+from gis_service.api.read_routing import replica_report
 from gis_service.repo import service_state
 
 router = APIRouter(tags=["service"])
@@ -27,21 +28,26 @@ UNAVAILABLE: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/healthz", summary="Liveness and database check", responses=UNAVAILABLE)
-def healthz(session: SessionDep) -> dict[str, Any]:
+def healthz(session: PrimarySessionDep) -> dict[str, Any]:
     """Ok with the PostGIS version when the database answers; 503 when it does not."""
     return {"status": "ok", "database": "up", "postgis": service_state.postgis_version(session)}
 
 
 @router.get("/readyz", summary="Ready for traffic: database up and migrated", responses=UNAVAILABLE)
-def readyz(session: SessionDep) -> dict[str, Any]:
-    """Ok when the database answers and its schema is at this code's migration head."""
+def readyz(request: Request, session: PrimarySessionDep) -> dict[str, Any]:
+    """Ok when the database answers and its schema is at this code's migration head.
+
+    The read replica, if any, is reported (state, lag) but does not decide readiness: when it
+    is down, reads fall back to the primary.
+    """
     revision, head = service_state.schema_revision(session), _head()
     if revision != head:
         raise SchemaNotCurrent(
             f"the database schema is at {revision or 'no revision'}, this service needs {head};"
             " run `gis-service db upgrade`"
         )
-    return {"status": "ready", "database": "up", "schema": revision}
+    replica = replica_report(getattr(request.app.state, "read_replica", None), session)
+    return {"status": "ready", "database": "up", "schema": revision, "replica": replica}
 
 
 @router.get("/favicon.ico", include_in_schema=False)
