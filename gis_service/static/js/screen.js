@@ -146,14 +146,11 @@
   // A wall PC set to reduce motion (or a test measuring memory) gets no chart animation.
   var still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
-  function base() {
-    var r = rem();
+  function motion() {
     return {
       animation: !still,
       animationDuration: state.playing ? 0 : 600,
       animationDurationUpdate: state.playing ? 150 : 500,
-      // A canvas needs real family names ("inherit" is not a font and falls back to 10 px).
-      textStyle: { color: TEXT, fontSize: r * 0.9, fontFamily: FONTS },
     };
   }
 
@@ -166,25 +163,31 @@
     };
   }
 
-  function setChart(id, option, replace) {
+  // Each chart's look (grid, axes, styles, formatters) is set once per font size; a refresh
+  // merges only its data into it. Rebuilding whole options every poll made ECharts rebuild
+  // its components each time: more work per refresh on a wall PC that runs for months.
+  var skeletonRem = {};
+
+  function setChart(id, skeleton, update, replaceMerge) {
+    var r = rem();
     pendingDraws[id] = true;
-    chart(id).setOption(Object.assign(base(), option), Boolean(replace));
+    if (skeletonRem[id] !== r) {
+      var look = skeleton(r);
+      // A canvas needs real family names ("inherit" is not a font and falls back to 10 px).
+      look.textStyle = { color: TEXT, fontSize: r * 0.9, fontFamily: FONTS };
+      chart(id).setOption(look, true);
+      skeletonRem[id] = r;
+    }
+    chart(id).setOption(Object.assign(motion(), update), {
+      replaceMerge: replaceMerge || [],
+    });
   }
 
-  function drawLevels(counts) {
-    var r = rem();
-    var total = 0;
-    var data = cfg.legend.levels.map(function (l) {
-      total += counts[l.level] || 0;
-      return {
-        name: l.short,
-        value: counts[l.level] || 0,
-        itemStyle: { color: l.colour },
-      };
-    });
-    setChart("ys-chart-levels", {
+  var levelValues = {}; // the ring legend's numbers, read by its formatter
+
+  function levelsLook(r) {
+    return {
       title: {
-        text: String(total),
         subtext: "地块总数",
         left: "34%",
         top: "36%",
@@ -200,10 +203,7 @@
         itemWidth: r * 0.9,
         itemHeight: r * 0.9,
         textStyle: { color: TEXT, fontSize: r * 0.95 },
-        formatter: function (name) {
-          var item = data.filter(function (d) { return d.name === name; })[0];
-          return name + "  " + (item ? item.value : 0);
-        },
+        formatter: function (name) { return name + "  " + (levelValues[name] || 0); },
       },
       series: [{
         type: "pie",
@@ -211,15 +211,23 @@
         center: ["35%", "52%"],
         label: { show: false },
         itemStyle: { borderColor: "#0e1a2f", borderWidth: 2 },
-        data: data,
       }],
-    });
+    };
   }
 
-  function drawCategories(rows) {
-    var r = rem();
-    var names = rows.map(function (c) { return cfg.legend.categories[c.category] || c.category; });
-    setChart("ys-chart-categories", {
+  function drawLevels(counts) {
+    var total = 0;
+    var data = cfg.legend.levels.map(function (l) {
+      var value = counts[l.level] || 0;
+      total += value;
+      levelValues[l.short] = value;
+      return { name: l.short, value: value, itemStyle: { color: l.colour } };
+    });
+    setChart("ys-chart-levels", levelsLook, { title: { text: String(total) }, series: [{ data: data }] });
+  }
+
+  function categoriesLook(r) {
+    return {
       grid: { left: r * 2.5, right: r * 0.8, top: r * 2, bottom: r * 1.6 },
       legend: {
         top: 0,
@@ -228,37 +236,48 @@
         itemHeight: r * 0.6,
         textStyle: { color: TEXT, fontSize: r * 0.85 },
       },
-      xAxis: Object.assign({ type: "category", data: names }, axisStyle(r)),
+      xAxis: Object.assign({ type: "category" }, axisStyle(r)),
       yAxis: Object.assign({ type: "value", minInterval: 1 }, axisStyle(r)),
       series: [
         { name: "目标", type: "bar", barGap: "10%", itemStyle: { color: "#3b5b86" },
-          label: { show: true, position: "top", color: MUTED, fontSize: r * 0.8 },
-          data: rows.map(function (c) { return c.target; }) },
+          label: { show: true, position: "top", color: MUTED, fontSize: r * 0.8 } },
         { name: "已完成", type: "bar", itemStyle: { color: colours.green },
-          label: { show: true, position: "top", color: "#bfe8c9", fontSize: r * 0.8 },
-          data: rows.map(function (c) { return c.actual; }) },
+          label: { show: true, position: "top", color: "#bfe8c9", fontSize: r * 0.8 } },
+      ],
+    };
+  }
+
+  function drawCategories(rows) {
+    setChart("ys-chart-categories", categoriesLook, {
+      xAxis: { data: rows.map(function (c) { return cfg.legend.categories[c.category] || c.category; }) },
+      series: [
+        { data: rows.map(function (c) { return c.target; }) },
+        { data: rows.map(function (c) { return c.actual; }) },
       ],
     });
   }
 
-  function drawMonthly(rows, asOf) {
-    var r = rem();
-    var month = asOf.slice(0, 7);
-    setChart("ys-chart-monthly", {
+  function monthlyLook(r) {
+    return {
       grid: { left: r * 2.2, right: r * 0.8, top: r * 1.2, bottom: r * 1.6 },
-      xAxis: Object.assign({
-        type: "category",
-        data: rows.map(function (m) { return Number(m.month.slice(5)) + "月"; }),
-      }, axisStyle(r)),
+      xAxis: Object.assign({ type: "category" }, axisStyle(r)),
       yAxis: Object.assign({ type: "value", minInterval: 1 }, axisStyle(r)),
       series: [{
         type: "bar",
         barWidth: "55%",
         label: { show: true, position: "top", color: TEXT, fontSize: r * 0.8 },
+      }],
+    };
+  }
+
+  function drawMonthly(rows, asOf) {
+    var month = asOf.slice(0, 7);
+    setChart("ys-chart-monthly", monthlyLook, {
+      xAxis: { data: rows.map(function (m) { return Number(m.month.slice(5)) + "月"; }) },
+      series: [{
         data: rows.map(function (m) {
-          var future = m.month > month;
           return {
-            value: future ? null : m.completions,
+            value: m.month > month ? null : m.completions,
             itemStyle: { color: m.month === month ? "#7fd3ff" : "#2f7fc1" },
           };
         }),
@@ -266,16 +285,26 @@
     });
   }
 
+  function investmentLook(r) {
+    return {
+      title: { left: 0, top: 0, textStyle: { color: TEXT, fontSize: r * 0.9, fontWeight: 400 } },
+      grid: { left: r * 4, right: r * 1.5, top: r * 2.6, bottom: r * 1.6 },
+      xAxis: Object.assign({ type: "value", axisLabel: { color: MUTED, fontSize: r * 0.85, formatter: "{value}亿" } },
+        { axisLine: { show: false }, splitLine: { lineStyle: { color: GRID, type: "dashed" } } }),
+      yAxis: Object.assign({ type: "category", data: ["计划投资", "已完成"], inverse: true }, axisStyle(r)),
+    };
+  }
+
   function drawInvestment(rows) {
-    var r = rem();
     var target = cfg.legend.key_project_target_wan / 10000;
     var planned = 0;
     var done = 0;
-    var series = rows.map(function (p) {
+    var series = rows.map(function (p, i) {
       var yi = p.investment_wan / 10000;
       planned += yi;
       if (p.done) done += yi;
       return {
+        id: "project-" + i,
         name: p.name,
         type: "bar",
         stack: "all",
@@ -285,6 +314,7 @@
       };
     });
     series.push({
+      id: "target",
       name: "目标",
       type: "bar",
       stack: "all",
@@ -296,21 +326,11 @@
         data: [{ xAxis: target }],
       },
     });
-    setChart("ys-chart-investment", {
-      title: {
-        text: "已完成 " + formatNumber(done) + " 亿 / 计划 " + formatNumber(planned) + " 亿（橙线为目标）",
-        left: 0,
-        top: 0,
-        textStyle: { color: TEXT, fontSize: r * 0.9, fontWeight: 400 },
-      },
-      grid: { left: r * 4, right: r * 1.5, top: r * 2.6, bottom: r * 1.6 },
-      xAxis: Object.assign({ type: "value", max: Math.max(target, Math.ceil(planned)),
-        axisLabel: { color: MUTED, fontSize: r * 0.85, formatter: "{value}亿" } },
-        { axisLine: { show: false }, splitLine: { lineStyle: { color: GRID, type: "dashed" } } }),
-      yAxis: Object.assign({ type: "category", data: ["计划投资", "已完成"], inverse: true },
-        axisStyle(r)),
+    setChart("ys-chart-investment", investmentLook, {
+      title: { text: "已完成 " + formatNumber(done) + " 亿 / 计划 " + formatNumber(planned) + " 亿（橙线为目标）" },
+      xAxis: { max: Math.max(target, Math.ceil(planned)) },
       series: series,
-    }, true);
+    }, ["series"]); // the number of projects may change between polls
   }
 
   // ---- map (Leaflet, SVG paths so overdue parcels can pulse by CSS) ------------------
