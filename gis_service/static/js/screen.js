@@ -295,6 +295,17 @@
     };
   }
 
+  // An axis ending on a tick: ECharts labels the end of an axis too, so a max of 13 beside a
+  // tick at 12 printed "12亿13亿" on top of each other.
+  function valueScale(top, ticks) {
+    if (!(top > 0)) return {};
+    var raw = top / ticks;
+    var power = Math.pow(10, Math.floor(Math.log10(raw)));
+    var step = [1, 2, 2.5, 5, 10].map(function (f) { return f * power; })
+      .filter(function (v) { return v >= raw; })[0];
+    return { interval: step, max: Math.ceil(top / step) * step };
+  }
+
   function drawInvestment(rows) {
     var target = cfg.legend.key_project_target_wan / 10000;
     var planned = 0;
@@ -328,7 +339,7 @@
     });
     setChart("ys-chart-investment", investmentLook, {
       title: { text: "已完成 " + formatNumber(done) + " 亿 / 计划 " + formatNumber(planned) + " 亿（橙线为目标）" },
-      xAxis: { max: Math.max(target, Math.ceil(planned)) },
+      xAxis: valueScale(Math.max(target, planned), 4),
       series: series,
     }, ["series"]); // the number of projects may change between polls
   }
@@ -416,30 +427,49 @@
     declutter();
   }
 
+  // A label stands above its parcel; near the map's side it goes to the side with room, and
+  // one that still would not fit inside the map is hidden rather than cut by the frame.
   // Labels that would cover one already placed are hidden, red ones placed first, so the
   // overdue names always read; the others show as soon as there is room.
   function declutter() {
     var entries = Object.keys(layersByCode).map(function (c) { return layersByCode[c]; });
     entries.sort(function (a, b) { return (a.level === "red" ? 0 : 1) - (b.level === "red" ? 0 : 1); });
-    var nodes = entries.map(function (entry) {
-      var tip = entry.layer.getTooltip();
-      return tip && tip.getElement();
-    });
+    var tips = entries.map(function (entry) { return entry.layer.getTooltip(); });
+    var nodes = tips.map(function (tip) { return tip && tip.getElement(); });
     // All reads after all resets and before any hiding: one layout, not one per label.
     nodes.forEach(function (node) { if (node) node.style.visibility = ""; });
+    var widths = nodes.map(function (node) { return node ? node.offsetWidth : 0; });
+    var frame = byId("ys-map").getBoundingClientRect();
+    tips.forEach(function (tip, i) {
+      if (!nodes[i]) return;
+      var side = labelSide(map.latLngToContainerPoint(tip.getLatLng()).x, widths[i], frame.width);
+      if (tip.options.direction === side) return;
+      tip.options.direction = side;
+      tip.update();
+    });
     var boxes = nodes.map(function (node) { return node ? node.getBoundingClientRect() : null; });
     var placed = [];
     boxes.forEach(function (box, i) {
       if (!box) return;
+      var inside = box.left >= frame.left && box.right <= frame.right &&
+        box.top >= frame.top && box.bottom <= frame.bottom;
       var hit = placed.some(function (p) {
         return box.left < p.right && p.left < box.right && box.top < p.bottom && p.top < box.bottom;
       });
-      if (hit && entries[i].level !== "red") {
+      if (!inside || (hit && entries[i].level !== "red")) {
         nodes[i].style.visibility = "hidden";
       } else {
         placed.push(box);
       }
     });
+  }
+
+  // Where a label of this width goes for a parcel at x (map pixels): above it when centred
+  // there it stays inside the map, else to the left or right of it, whichever has room.
+  function labelSide(x, width, mapWidth) {
+    var half = width / 2 + rem() * 0.3;
+    if (x - half >= 0 && x + half <= mapWidth) return "top";
+    return x > mapWidth / 2 ? "left" : "right";
   }
 
   function label(entry, show) {
