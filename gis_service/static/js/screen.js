@@ -438,11 +438,11 @@
     var nodes = tips.map(function (tip) { return tip && tip.getElement(); });
     // All reads after all resets and before any hiding: one layout, not one per label.
     nodes.forEach(function (node) { if (node) node.style.visibility = ""; });
-    var widths = nodes.map(function (node) { return node ? node.offsetWidth : 0; });
+    var sizes = nodes.map(function (node) { return node ? [node.offsetWidth, node.offsetHeight] : null; });
     var frame = byId("ys-map").getBoundingClientRect();
     tips.forEach(function (tip, i) {
       if (!nodes[i]) return;
-      var side = labelSide(map.latLngToContainerPoint(tip.getLatLng()).x, widths[i], frame.width);
+      var side = labelSide(map.latLngToContainerPoint(tip.getLatLng()), sizes[i], frame.width);
       if (tip.options.direction === side) return;
       tip.options.direction = side;
       tip.update();
@@ -464,12 +464,13 @@
     });
   }
 
-  // Where a label of this width goes for a parcel at x (map pixels): above it when centred
-  // there it stays inside the map, else to the left or right of it, whichever has room.
-  function labelSide(x, width, mapWidth) {
-    var half = width / 2 + rem() * 0.3;
-    if (x - half >= 0 && x + half <= mapWidth) return "top";
-    return x > mapWidth / 2 ? "left" : "right";
+  // Where a label of this size goes for a parcel at a point of the map: above it when it
+  // fits there, below it at the map's top, else to the left or right, whichever has room.
+  function labelSide(at, size, mapWidth) {
+    var gap = rem() * 0.3;
+    var half = size[0] / 2 + gap;
+    if (at.x - half < 0 || at.x + half > mapWidth) return at.x > mapWidth / 2 ? "left" : "right";
+    return at.y - size[1] - gap >= 0 ? "top" : "bottom";
   }
 
   function label(entry, show) {
