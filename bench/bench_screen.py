@@ -105,8 +105,8 @@ def main() -> None:
         sizes = weigh(base, page_url, data_url)
         total = sum(sizes.values())
         print(
-            f"page weight: {total / 1024:.0f} KiB in all; "
-            + ", ".join(f"{kind} {n / 1024:.0f} KiB" for kind, n in sizes.items())
+            f"page weight: {total} bytes ({total / 1024:.0f} KiB) in all; "
+            + ", ".join(f"{kind} {n} bytes" for kind, n in sizes.items())
         )
         print(
             f"/api/screen: {fold:.0f} ms with a fold, {kept:.0f} ms kept, "

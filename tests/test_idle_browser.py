@@ -265,6 +265,16 @@ def test_done_when_new_user_moves_shangcheng_on_a_phone(
     popup = page.locator(".leaflet-popup-content")
     popup.locator(".yph-strip img").wait_for()
     assert "已盘活" in popup.inner_text()
+    # The photo grows the popup after it opened: it is panned again, clear of the title bar.
+    page.wait_for_function(
+        "document.querySelector('.leaflet-popup-content .yph-strip img').naturalWidth > 0"
+    )
+    page.wait_for_timeout(400)  # the pan's animation (0.25 s)
+    top, bar_bottom = page.evaluate(
+        """[document.querySelector('.leaflet-popup').getBoundingClientRect().top,
+            document.querySelector('.yatou-titlebar').getBoundingClientRect().bottom]"""
+    )
+    assert top >= bar_bottom
     page.screenshot(path=str(ARTIFACTS / "map_popup_phone.png"))
     assert_clean(rec, server)
 

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page
 from gis_service import db
 from gis_service.screen.screen_file import write_screen_file
 from gis_service.settings import Settings
-from tests.browser import ARTIFACTS, Recorder, chromium
+from tests.browser import ARGS, ARTIFACTS, CHROMIUM, Recorder, chromium
 from tests.conftest import SAMPLE_LOADED_ON, free_port, migrated_database, running_server
 
 pytestmark = pytest.mark.browser
@@ -216,13 +216,27 @@ def test_playback_plays_the_year_and_ends_on_its_kpis(browser: Browser, server: 
     page.close()
 
 
-# Known fault, issue 13 left open for it: two CI runs measured 8.4 -> 10.5 MB and
-# 8.9 -> 11.1 MB (about 25 KB kept per refresh), one earlier run passed. The figures are
-# printed on every run; the leak is to be found (charts' setOption or the map's labels).
-@pytest.mark.xfail(reason="JS heap grows ~25 KB per refresh (issue 13 open)", strict=False)
-def test_heap_stays_flat_over_100_refreshes(browser: Browser, server: str) -> None:
+# V8's optimising compilers (Maglev, TurboFan) keep compiling more of ECharts, zrender and
+# Leaflet as their functions get hot: with them on, the heap grows by compiled code alone
+# (about 1.5 MB, levelling off near 300 refreshes; heap snapshots show arrays, objects,
+# closures and strings flat). That is the engine warming up, not the page keeping anything,
+# so this one measurement runs with them off (docs/screen.md, "Memory").
+NO_OPTIMISING_JIT = "--js-flags=--no-opt --no-maglev"
+
+
+@pytest.fixture(scope="module")
+def browser_without_jit(browser: Browser) -> Iterator[Browser]:
+    """A second Chromium like the first whose heap holds no optimised code."""
+    own = browser.browser_type.launch(executable_path=CHROMIUM, args=[*ARGS, NO_OPTIMISING_JIT])
+    yield own
+    own.close()
+
+
+def test_heap_stays_flat_over_100_refreshes(browser_without_jit: Browser, server: str) -> None:
     # Without animations: the test measures what each redraw leaves behind, not frames.
-    page, _ = open_screen(browser, f"{server}/screen?as_of={PINNED}", SIZES[0], still=True)
+    page, _ = open_screen(
+        browser_without_jit, f"{server}/screen?as_of={PINNED}", SIZES[0], still=True
+    )
     cdp = page.context.new_cdp_session(page)
 
     def heap_after(cycles: int) -> int:
@@ -236,17 +250,20 @@ def test_heap_stays_flat_over_100_refreshes(browser: Browser, server: str) -> No
                }""",
             [cycles, [PINNED, "2021-06-30"]],
         )
-        for _ in range(3):  # a single collection may leave garbage of the last cycles
+        # The page keeps polling meanwhile: a reading can catch one poll's answer in flight,
+        # garbage a moment later. What the page keeps is the least of a few readings.
+        readings = []
+        for _ in range(4):
             cdp.send("HeapProfiler.collectGarbage")
-        used: int = cdp.send("Runtime.getHeapUsage")["usedSize"]
-        return used
+            readings.append(cdp.send("Runtime.getHeapUsage")["usedSize"])
+        return min(readings)
 
-    # First use fills caches that are not leaks (V8's compiled code, ECharts' per-series
-    # pools, the answers' parsed dates): ten unmeasured refreshes before the count starts.
+    # First use fills caches that are not leaks (ECharts' per-series pools, the answers'
+    # parsed dates): ten unmeasured refreshes before the count starts.
     heap_after(10)
     after_10 = heap_after(10)
     after_100 = heap_after(90)
-    print(f"JS heap after 10 refreshes {after_10 / 1e6:.1f} MB, after 100 {after_100 / 1e6:.1f} MB")
+    print(f"JS heap after 10 refreshes {after_10 / 1e6:.2f} MB, after 100 {after_100 / 1e6:.2f} MB")
     assert after_100 <= 1.2 * after_10
     page.close()
 

@@ -529,6 +529,19 @@
     };
   }
 
+  // photos.js fills a popup's photo strip after the popup opened, so the popup grows when a
+  // photo loads; it is placed and auto-panned again, or on a phone its top slides under the
+  // title bar. setLatLng re-runs both; update() would also build the content anew (it is a
+  // function here), fetch the photos again and loop.
+  function keepGrownPopupsInView(map) {
+    var open = null;
+    map.on('popupopen', function (e) { open = e.popup; });
+    map.on('popupclose', function (e) { if (open === e.popup) open = null; });
+    map.getPane('popupPane').addEventListener('load', function () {
+      if (open && open.isOpen()) open.setLatLng(open.getLatLng());
+    }, true);  // load does not bubble: caught on the way down
+  }
+
   function init(map, layers, data) {
     var state = {
       map: map, layers: layers, data: data, colour: data.colour, selects: {},
@@ -550,6 +563,7 @@
     control('bottomright', function () { return legendPanel(state); }).addTo(map);
     map.on('overlayadd overlayremove', function () { updateLegend(state); });
     measurePopupPadding(state);
+    keepGrownPopupsInView(map);
     map.on('resize', function () { measurePopupPadding(state); });
     applyFilters(state);
     fitToData(state);

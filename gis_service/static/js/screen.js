@@ -146,14 +146,11 @@
   // A wall PC set to reduce motion (or a test measuring memory) gets no chart animation.
   var still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
-  function base() {
-    var r = rem();
+  function motion() {
     return {
       animation: !still,
       animationDuration: state.playing ? 0 : 600,
       animationDurationUpdate: state.playing ? 150 : 500,
-      // A canvas needs real family names ("inherit" is not a font and falls back to 10 px).
-      textStyle: { color: TEXT, fontSize: r * 0.9, fontFamily: FONTS },
     };
   }
 
@@ -166,25 +163,31 @@
     };
   }
 
-  function setChart(id, option, replace) {
+  // Each chart's look (grid, axes, styles, formatters) is set once per font size; a refresh
+  // merges only its data into it. Rebuilding whole options every poll made ECharts rebuild
+  // its components each time: more work per refresh on a wall PC that runs for months.
+  var skeletonRem = {};
+
+  function setChart(id, skeleton, update, replaceMerge) {
+    var r = rem();
     pendingDraws[id] = true;
-    chart(id).setOption(Object.assign(base(), option), Boolean(replace));
+    if (skeletonRem[id] !== r) {
+      var look = skeleton(r);
+      // A canvas needs real family names ("inherit" is not a font and falls back to 10 px).
+      look.textStyle = { color: TEXT, fontSize: r * 0.9, fontFamily: FONTS };
+      chart(id).setOption(look, true);
+      skeletonRem[id] = r;
+    }
+    chart(id).setOption(Object.assign(motion(), update), {
+      replaceMerge: replaceMerge || [],
+    });
   }
 
-  function drawLevels(counts) {
-    var r = rem();
-    var total = 0;
-    var data = cfg.legend.levels.map(function (l) {
-      total += counts[l.level] || 0;
-      return {
-        name: l.short,
-        value: counts[l.level] || 0,
-        itemStyle: { color: l.colour },
-      };
-    });
-    setChart("ys-chart-levels", {
+  var levelValues = {}; // the ring legend's numbers, read by its formatter
+
+  function levelsLook(r) {
+    return {
       title: {
-        text: String(total),
         subtext: "地块总数",
         left: "34%",
         top: "36%",
@@ -200,10 +203,7 @@
         itemWidth: r * 0.9,
         itemHeight: r * 0.9,
         textStyle: { color: TEXT, fontSize: r * 0.95 },
-        formatter: function (name) {
-          var item = data.filter(function (d) { return d.name === name; })[0];
-          return name + "  " + (item ? item.value : 0);
-        },
+        formatter: function (name) { return name + "  " + (levelValues[name] || 0); },
       },
       series: [{
         type: "pie",
@@ -211,15 +211,23 @@
         center: ["35%", "52%"],
         label: { show: false },
         itemStyle: { borderColor: "#0e1a2f", borderWidth: 2 },
-        data: data,
       }],
-    });
+    };
   }
 
-  function drawCategories(rows) {
-    var r = rem();
-    var names = rows.map(function (c) { return cfg.legend.categories[c.category] || c.category; });
-    setChart("ys-chart-categories", {
+  function drawLevels(counts) {
+    var total = 0;
+    var data = cfg.legend.levels.map(function (l) {
+      var value = counts[l.level] || 0;
+      total += value;
+      levelValues[l.short] = value;
+      return { name: l.short, value: value, itemStyle: { color: l.colour } };
+    });
+    setChart("ys-chart-levels", levelsLook, { title: { text: String(total) }, series: [{ data: data }] });
+  }
+
+  function categoriesLook(r) {
+    return {
       grid: { left: r * 2.5, right: r * 0.8, top: r * 2, bottom: r * 1.6 },
       legend: {
         top: 0,
@@ -228,37 +236,48 @@
         itemHeight: r * 0.6,
         textStyle: { color: TEXT, fontSize: r * 0.85 },
       },
-      xAxis: Object.assign({ type: "category", data: names }, axisStyle(r)),
+      xAxis: Object.assign({ type: "category" }, axisStyle(r)),
       yAxis: Object.assign({ type: "value", minInterval: 1 }, axisStyle(r)),
       series: [
         { name: "目标", type: "bar", barGap: "10%", itemStyle: { color: "#3b5b86" },
-          label: { show: true, position: "top", color: MUTED, fontSize: r * 0.8 },
-          data: rows.map(function (c) { return c.target; }) },
+          label: { show: true, position: "top", color: MUTED, fontSize: r * 0.8 } },
         { name: "已完成", type: "bar", itemStyle: { color: colours.green },
-          label: { show: true, position: "top", color: "#bfe8c9", fontSize: r * 0.8 },
-          data: rows.map(function (c) { return c.actual; }) },
+          label: { show: true, position: "top", color: "#bfe8c9", fontSize: r * 0.8 } },
+      ],
+    };
+  }
+
+  function drawCategories(rows) {
+    setChart("ys-chart-categories", categoriesLook, {
+      xAxis: { data: rows.map(function (c) { return cfg.legend.categories[c.category] || c.category; }) },
+      series: [
+        { data: rows.map(function (c) { return c.target; }) },
+        { data: rows.map(function (c) { return c.actual; }) },
       ],
     });
   }
 
-  function drawMonthly(rows, asOf) {
-    var r = rem();
-    var month = asOf.slice(0, 7);
-    setChart("ys-chart-monthly", {
+  function monthlyLook(r) {
+    return {
       grid: { left: r * 2.2, right: r * 0.8, top: r * 1.2, bottom: r * 1.6 },
-      xAxis: Object.assign({
-        type: "category",
-        data: rows.map(function (m) { return Number(m.month.slice(5)) + "月"; }),
-      }, axisStyle(r)),
+      xAxis: Object.assign({ type: "category" }, axisStyle(r)),
       yAxis: Object.assign({ type: "value", minInterval: 1 }, axisStyle(r)),
       series: [{
         type: "bar",
         barWidth: "55%",
         label: { show: true, position: "top", color: TEXT, fontSize: r * 0.8 },
+      }],
+    };
+  }
+
+  function drawMonthly(rows, asOf) {
+    var month = asOf.slice(0, 7);
+    setChart("ys-chart-monthly", monthlyLook, {
+      xAxis: { data: rows.map(function (m) { return Number(m.month.slice(5)) + "月"; }) },
+      series: [{
         data: rows.map(function (m) {
-          var future = m.month > month;
           return {
-            value: future ? null : m.completions,
+            value: m.month > month ? null : m.completions,
             itemStyle: { color: m.month === month ? "#7fd3ff" : "#2f7fc1" },
           };
         }),
@@ -266,16 +285,37 @@
     });
   }
 
+  function investmentLook(r) {
+    return {
+      title: { left: 0, top: 0, textStyle: { color: TEXT, fontSize: r * 0.9, fontWeight: 400 } },
+      grid: { left: r * 4, right: r * 1.5, top: r * 2.6, bottom: r * 1.6 },
+      xAxis: Object.assign({ type: "value", axisLabel: { color: MUTED, fontSize: r * 0.85, formatter: "{value}亿" } },
+        { axisLine: { show: false }, splitLine: { lineStyle: { color: GRID, type: "dashed" } } }),
+      yAxis: Object.assign({ type: "category", data: ["计划投资", "已完成"], inverse: true }, axisStyle(r)),
+    };
+  }
+
+  // An axis ending on a tick: ECharts labels the end of an axis too, so a max of 13 beside a
+  // tick at 12 printed "12亿13亿" on top of each other.
+  function valueScale(top, ticks) {
+    if (!(top > 0)) return {};
+    var raw = top / ticks;
+    var power = Math.pow(10, Math.floor(Math.log10(raw)));
+    var step = [1, 2, 2.5, 5, 10].map(function (f) { return f * power; })
+      .filter(function (v) { return v >= raw; })[0];
+    return { interval: step, max: Math.ceil(top / step) * step };
+  }
+
   function drawInvestment(rows) {
-    var r = rem();
     var target = cfg.legend.key_project_target_wan / 10000;
     var planned = 0;
     var done = 0;
-    var series = rows.map(function (p) {
+    var series = rows.map(function (p, i) {
       var yi = p.investment_wan / 10000;
       planned += yi;
       if (p.done) done += yi;
       return {
+        id: "project-" + i,
         name: p.name,
         type: "bar",
         stack: "all",
@@ -285,6 +325,7 @@
       };
     });
     series.push({
+      id: "target",
       name: "目标",
       type: "bar",
       stack: "all",
@@ -296,21 +337,11 @@
         data: [{ xAxis: target }],
       },
     });
-    setChart("ys-chart-investment", {
-      title: {
-        text: "已完成 " + formatNumber(done) + " 亿 / 计划 " + formatNumber(planned) + " 亿（橙线为目标）",
-        left: 0,
-        top: 0,
-        textStyle: { color: TEXT, fontSize: r * 0.9, fontWeight: 400 },
-      },
-      grid: { left: r * 4, right: r * 1.5, top: r * 2.6, bottom: r * 1.6 },
-      xAxis: Object.assign({ type: "value", max: Math.max(target, Math.ceil(planned)),
-        axisLabel: { color: MUTED, fontSize: r * 0.85, formatter: "{value}亿" } },
-        { axisLine: { show: false }, splitLine: { lineStyle: { color: GRID, type: "dashed" } } }),
-      yAxis: Object.assign({ type: "category", data: ["计划投资", "已完成"], inverse: true },
-        axisStyle(r)),
+    setChart("ys-chart-investment", investmentLook, {
+      title: { text: "已完成 " + formatNumber(done) + " 亿 / 计划 " + formatNumber(planned) + " 亿（橙线为目标）" },
+      xAxis: valueScale(Math.max(target, planned), 4),
       series: series,
-    }, true);
+    }, ["series"]); // the number of projects may change between polls
   }
 
   // ---- map (Leaflet, SVG paths so overdue parcels can pulse by CSS) ------------------
@@ -396,30 +427,50 @@
     declutter();
   }
 
+  // A label stands above its parcel; near the map's side it goes to the side with room, and
+  // one that still would not fit inside the map is hidden rather than cut by the frame.
   // Labels that would cover one already placed are hidden, red ones placed first, so the
   // overdue names always read; the others show as soon as there is room.
   function declutter() {
     var entries = Object.keys(layersByCode).map(function (c) { return layersByCode[c]; });
     entries.sort(function (a, b) { return (a.level === "red" ? 0 : 1) - (b.level === "red" ? 0 : 1); });
-    var nodes = entries.map(function (entry) {
-      var tip = entry.layer.getTooltip();
-      return tip && tip.getElement();
-    });
+    var tips = entries.map(function (entry) { return entry.layer.getTooltip(); });
+    var nodes = tips.map(function (tip) { return tip && tip.getElement(); });
     // All reads after all resets and before any hiding: one layout, not one per label.
     nodes.forEach(function (node) { if (node) node.style.visibility = ""; });
+    var sizes = nodes.map(function (node) { return node ? [node.offsetWidth, node.offsetHeight] : null; });
+    var frame = byId("ys-map").getBoundingClientRect();
+    tips.forEach(function (tip, i) {
+      if (!nodes[i]) return;
+      var side = labelSide(map.latLngToContainerPoint(tip.getLatLng()), sizes[i], frame.width);
+      if (tip.options.direction === side) return;
+      tip.options.direction = side;
+      tip.update();
+    });
     var boxes = nodes.map(function (node) { return node ? node.getBoundingClientRect() : null; });
     var placed = [];
     boxes.forEach(function (box, i) {
       if (!box) return;
+      var inside = box.left >= frame.left && box.right <= frame.right &&
+        box.top >= frame.top && box.bottom <= frame.bottom;
       var hit = placed.some(function (p) {
         return box.left < p.right && p.left < box.right && box.top < p.bottom && p.top < box.bottom;
       });
-      if (hit && entries[i].level !== "red") {
+      if (!inside || (hit && entries[i].level !== "red")) {
         nodes[i].style.visibility = "hidden";
       } else {
         placed.push(box);
       }
     });
+  }
+
+  // Where a label of this size goes for a parcel at a point of the map: above it when it
+  // fits there, below it at the map's top, else to the left or right, whichever has room.
+  function labelSide(at, size, mapWidth) {
+    var gap = rem() * 0.3;
+    var half = size[0] / 2 + gap;
+    if (at.x - half < 0 || at.x + half > mapWidth) return at.x > mapWidth / 2 ? "left" : "right";
+    return at.y - size[1] - gap >= 0 ? "top" : "bottom";
   }
 
   function label(entry, show) {
