@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page
 from gis_service import db
 from gis_service.screen.screen_file import write_screen_file
 from gis_service.settings import Settings
-from tests.browser import ARGS, ARTIFACTS, CHROMIUM, Recorder, chromium
+from tests.browser import ARTIFACTS, Recorder, chromium
 from tests.conftest import SAMPLE_LOADED_ON, free_port, migrated_database, running_server
 
 pytestmark = pytest.mark.browser
@@ -216,27 +216,12 @@ def test_playback_plays_the_year_and_ends_on_its_kpis(browser: Browser, server: 
     page.close()
 
 
-# V8's optimising compilers (Maglev, TurboFan) keep compiling more of ECharts, zrender and
-# Leaflet as their functions get hot: with them on, the heap grows by compiled code alone
-# (about 1.5 MB, levelling off near 300 refreshes; heap snapshots show arrays, objects,
-# closures and strings flat). That is the engine warming up, not the page keeping anything,
-# so this one measurement runs with them off (docs/screen.md, "Memory").
-NO_OPTIMISING_JIT = "--js-flags=--no-opt --no-maglev"
-
-
-@pytest.fixture(scope="module")
-def browser_without_jit(browser: Browser) -> Iterator[Browser]:
-    """A second Chromium like the first whose heap holds no optimised code."""
-    own = browser.browser_type.launch(executable_path=CHROMIUM, args=[*ARGS, NO_OPTIMISING_JIT])
-    yield own
-    own.close()
-
-
-def test_heap_stays_flat_over_100_refreshes(browser_without_jit: Browser, server: str) -> None:
+# With the optimising compilers on (as on the wall PC), V8's compiled code of ECharts, zrender
+# and Leaflet grows while their functions get hot (docs/screen.md, "Memory"); twenty warm-up
+# refreshes take most of that before the count starts.
+def test_heap_stays_flat_over_100_refreshes(browser: Browser, server: str) -> None:
     # Without animations: the test measures what each redraw leaves behind, not frames.
-    page, _ = open_screen(
-        browser_without_jit, f"{server}/screen?as_of={PINNED}", SIZES[0], still=True
-    )
+    page, _ = open_screen(browser, f"{server}/screen?as_of={PINNED}", SIZES[0], still=True)
     cdp = page.context.new_cdp_session(page)
 
     def heap_after(cycles: int) -> int:
@@ -258,8 +243,8 @@ def test_heap_stays_flat_over_100_refreshes(browser_without_jit: Browser, server
             readings.append(cdp.send("Runtime.getHeapUsage")["usedSize"])
         return min(readings)
 
-    # First use fills caches that are not leaks (ECharts' per-series pools, the answers'
-    # parsed dates): ten unmeasured refreshes before the count starts.
+    # First use fills caches that are not leaks (ECharts' per-series pools, compiled code):
+    # unmeasured refreshes before the count starts.
     heap_after(10)
     after_10 = heap_after(10)
     after_100 = heap_after(90)
