@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any, Final, Literal
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.orm import Session
 
 from gis_service.parcels.fields import COLUMN_FIELDS, FIELD_KINDS
@@ -189,6 +189,40 @@ def select_feature_page(
     before saves the query of the latest effective date.
     """
     folded = (stamp or data_stamp(session)).before_last_change(on)
+    statement, params = feature_page_statement(
+        query, on=on, thresholds=thresholds, levels=levels, paging=paging, folded=folded
+    )
+    # The page's JSON stays the bytes PostgreSQL sent: no decode here, no encode in the answer.
+    row = session.execute(statement.execution_options(**{TEXT_AS_BYTES: True}), params).one()
+    matched = row.number_matched
+    if matched is None:  # no row on this page: a page past the last match counts from the first
+        first = Paging(limit=1)
+        matched = (
+            select_feature_page(
+                session,
+                query,
+                on=on,
+                thresholds=thresholds,
+                levels=levels,
+                paging=first,
+                stamp=stamp,
+            ).number_matched
+            if paging.offset
+            else 0
+        )
+    return FeaturePage(row.features, int(row.number_returned), int(matched))
+
+
+def feature_page_statement(
+    query: ParcelQuery,
+    *,
+    on: date,
+    thresholds: RiskThresholds,
+    levels: frozenset[str] | None,
+    paging: Paging,
+    folded: bool,
+) -> tuple[TextClause, dict[str, Any]]:
+    """The statement of select_feature_page and its bound values (the bench runs it too)."""
     where = where_clause(query)
     if levels:
         where += f" AND {_RISK_LEVEL.format(row='p')} = ANY(:levels)"
@@ -210,25 +244,7 @@ def select_feature_page(
         }
         | threshold_params(thresholds)
     )
-    # The page's JSON stays the bytes PostgreSQL sent: no decode here, no encode in the answer.
-    row = session.execute(statement.execution_options(**{TEXT_AS_BYTES: True}), params).one()
-    matched = row.number_matched
-    if matched is None:  # no row on this page: a page past the last match counts from the first
-        first = Paging(limit=1)
-        matched = (
-            select_feature_page(
-                session,
-                query,
-                on=on,
-                thresholds=thresholds,
-                levels=levels,
-                paging=first,
-                stamp=stamp,
-            ).number_matched
-            if paging.offset
-            else 0
-        )
-    return FeaturePage(row.features, int(row.number_returned), int(matched))
+    return statement, params
 
 
 def count_parcels(session: Session, query: ParcelQuery, *, as_of: date | None = None) -> int:
