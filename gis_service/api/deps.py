@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 
+from gis_service.api import disconnects
 from gis_service.parcels.parcel_input import CODE_PATTERN, parse_iso_date
 from gis_service.settings import Settings
 
@@ -20,9 +21,17 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """A session for one request; writes commit explicitly in one transaction."""
+    """A session for one request; writes commit explicitly in one transaction.
+
+    A read's statements are cancelled if its client goes (gis_service.api.disconnects).
+    """
     with request.app.state.sessionmaker() as session:
-        yield session
+        statements = disconnects.watch(session, request.state)
+        try:
+            yield session
+        finally:
+            if statements is not None:
+                statements.release()
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
