@@ -133,11 +133,3 @@ def stored_revision(conn: Connection | Session) -> str | None:
         return None
     revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     return None if revision is None else str(revision)
-
-
-def connection_budget(engine: Engine) -> int:
-    """Connections the service may open: max_connections less those reserved for superusers."""
-    with engine.connect() as conn:
-        limit = int(conn.execute(text("SHOW max_connections")).scalar_one())
-        reserved = int(conn.execute(text("SHOW superuser_reserved_connections")).scalar_one())
-    return limit - reserved
