@@ -30,24 +30,24 @@ def test_concurrent_askers_of_one_key_share_one_computation() -> None:
         return [ONE]
 
     answers: list[list[Kpi]] = []
-    threads = [threading.Thread(target=lambda: answers.append(cache.get("k", compute)))]
+    threads = [threading.Thread(target=lambda: answers.append(cache.get("k", compute, wait=5)))]
     threads[0].start()
     started.wait(5)
-    threads += [threading.Thread(target=lambda: answers.append(cache.get("k", compute)))]
+    threads += [threading.Thread(target=lambda: answers.append(cache.get("k", compute, wait=5)))]
     threads[1].start()
     release.set()
     for thread in threads:
         thread.join(5)
     assert answers == [[ONE], [ONE]]
     assert len(calls) == 1
-    assert cache.get("other", lambda: []) == []  # another key computes its own
+    assert cache.get("other", lambda: [], wait=5) == []  # another key computes its own
 
 
 def test_the_oldest_answer_leaves_beyond_the_capacity() -> None:
     cache = KpiCache(1)
-    cache.get("a", lambda: [ONE])
-    cache.get("b", lambda: [])
-    assert cache.get("a", lambda: []) == []  # computed again
+    cache.get("a", lambda: [ONE], wait=5)
+    cache.get("b", lambda: [], wait=5)
+    assert cache.get("a", lambda: [], wait=5) == []  # computed again
 
 
 def test_an_edit_changes_the_kpis_answered_next(
@@ -63,3 +63,22 @@ def test_an_edit_changes_the_kpis_answered_next(
     assert client.patch("/api/parcels/IB-01", json=let, headers=headers).status_code == 200
     after = client.get("/api/kpis").json()["kpis"]
     assert after != before
+
+
+def test_an_asker_finding_it_computing_waits_a_bounded_time() -> None:
+    cache = KpiCache(4)
+    started = threading.Event()
+    release = threading.Event()
+
+    def compute() -> list[Kpi]:
+        started.set()
+        release.wait(5)
+        return [ONE]
+
+    first = threading.Thread(target=cache.get, args=("k", compute), kwargs={"wait": 5})
+    first.start()
+    started.wait(5)
+    assert cache.get("k", compute, wait=0.05) is None  # answered 503, retry
+    release.set()
+    first.join(5)
+    assert cache.get("k", compute, wait=0.05) == [ONE]

@@ -56,7 +56,10 @@ class RequestStatements:
             cancelled = self.cancelled
         if cancelled:
             for connection in connections:
-                connection.invalidate()
+                # One the session has closed went back to the pool before the cancel (the
+                # cancel skips closed connections); the others are dropped.
+                if not (connection.closed or connection.invalidated):
+                    connection.invalidate()
 
     def _cancel(self) -> None:
         """Send PostgreSQL a cancel for each connection still in use by the request."""

@@ -5,11 +5,13 @@ city scale that is seconds of database work, and under load every KPI request fo
 held connections until clients gave up. The answer is a function of the date, the data's
 version (the newest event's id, raised by every write, as for the tile cache) and the
 thresholds, so it is kept under that key. Requests for a key being computed wait for that
-one computation instead of starting their own.
+one computation instead of starting their own, for a bounded time: then they are answered
+503 with Retry-After, not left to time out while the fold runs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -26,14 +28,20 @@ class KpiCache:
         self._computing: dict[Hashable, threading.Lock] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, compute: Callable[[], list[Kpi]]) -> list[Kpi]:
-        """The answer kept under the key, else computed once (concurrent askers wait)."""
+    def get(
+        self, key: Hashable, compute: Callable[[], list[Kpi]], *, wait: float
+    ) -> list[Kpi] | None:
+        """The answer kept under the key, else computed once: an asker finding it being
+        computed waits up to `wait` seconds for it, then gets None (answered 503, retry)."""
         with self._lock:
             kept = self._kept(key)
             if kept is not None:
                 return kept
             flight = self._computing.setdefault(key, threading.Lock())
-        with flight:
+        if not flight.acquire(timeout=wait):
+            return None
+        with contextlib.ExitStack() as held:
+            held.callback(flight.release)
             with self._lock:
                 kept = self._kept(key)
                 if kept is not None:
