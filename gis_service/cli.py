@@ -9,12 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gis_service import db
 from gis_service.cli_replica import add_replica_argument, cmd_replica
-from gis_service.cli_reports import add_report_commands
-from gis_service.cli_transfer import add_transfer_commands
-from gis_service.cli_users import add_user_commands, ensure_database
-from gis_service.screen.link_commands import add_screen_link_commands
 from gis_service.settings import Settings
 
 if TYPE_CHECKING:
@@ -23,7 +18,8 @@ if TYPE_CHECKING:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the process exit code."""
-    parser = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser(everything=argv[:1] != ["serve"])
     args = parser.parse_args(argv)
     settings = Settings()
     try:
@@ -38,8 +34,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-def _parser() -> argparse.ArgumentParser:
-    """The argument parser with every sub-command."""
+def _parser(*, everything: bool = True) -> argparse.ArgumentParser:
+    """The argument parser with every sub-command (with the built-in ones only, for `serve`).
+
+    issue 10 goal 7: the server's supervisor process does not import the other commands'
+    modules (FastAPI, SQLAlchemy): its worker processes import what they serve themselves.
+    """
     parser = argparse.ArgumentParser(
         prog="gis-service", description="Yatou subdistrict renewal map service."
     )
@@ -78,15 +78,24 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--out", type=Path, default=None, help="folder (setting GIS_MAPS_DIR)")
     render.set_defaults(handler=cmd_render)
 
-    add_user_commands(commands)
-    add_report_commands(commands)
-    add_transfer_commands(commands, _progress)
-    add_screen_link_commands(commands)
+    if everything:
+        from gis_service.cli_reports import add_report_commands
+        from gis_service.cli_transfer import add_transfer_commands
+        from gis_service.cli_users import add_user_commands
+        from gis_service.screen.link_commands import add_screen_link_commands
+
+        add_user_commands(commands)
+        add_report_commands(commands)
+        add_transfer_commands(commands, _progress)
+        add_screen_link_commands(commands)
     return parser
 
 
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     """Start, stop, report or migrate the database."""
+    from gis_service import db
+    from gis_service.cli_users import ensure_database
+
     if args.action == "upgrade":
         ensure_database(settings)
         engine = db.make_engine(settings)
@@ -113,6 +122,7 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     """Load a folder of sample data in one transaction."""
+    from gis_service import db
     from gis_service.parcels.loader import load_folder
 
     engine = db.make_engine(settings)
@@ -140,6 +150,7 @@ def print_load_report(report: LoadReport) -> None:
 
 def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
     """Render the planners' map and the leadership screen to standalone files, per date."""
+    from gis_service import db
     from gis_service.maps.files import QUARTER_ENDS, render_planner_maps
     from gis_service.screen.screen_file import write_screen_file
 
@@ -171,6 +182,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     """Everything for a local run: database, migrations, sample data, maps, server."""
+    from gis_service.cli_users import ensure_database
+
     ensure_database(settings)
     cmd_db(argparse.Namespace(action="upgrade"), settings)
     cmd_load(argparse.Namespace(path=settings.sample_data_dir), settings)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from gis_service.repo import text_bytes
 from gis_service.settings import Settings
 
 if TYPE_CHECKING:  # alembic loads when migrating, not at the service's start (issue 10)
@@ -35,7 +36,7 @@ def make_engine(settings: Settings, *, serving: bool = False) -> Engine:
     cancel long statements; the commands (loads, migrations) run without that limit.
     """
     limit = settings.db_statement_timeout_ms if serving else 0
-    return create_engine(
+    engine = create_engine(
         database_url(settings),
         pool_pre_ping=True,
         pool_size=settings.db_pool_size,
@@ -43,6 +44,8 @@ def make_engine(settings: Settings, *, serving: bool = False) -> Engine:
         pool_timeout=settings.db_pool_timeout,
         connect_args={"options": f"-c statement_timeout={limit}"},
     )
+    text_bytes.install(engine)
+    return engine
 
 
 # A replica that cannot be reached is given up quickly: its reads go to the primary.
@@ -143,11 +146,3 @@ def stored_revision(conn: Connection | Session) -> str | None:
         return None
     revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     return None if revision is None else str(revision)
-
-
-def connection_budget(engine: Engine) -> int:
-    """Connections the service may open: max_connections less those reserved for superusers."""
-    with engine.connect() as conn:
-        limit = int(conn.execute(text("SHOW max_connections")).scalar_one())
-        reserved = int(conn.execute(text("SHOW superuser_reserved_connections")).scalar_one())
-    return limit - reserved

@@ -13,8 +13,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from gis_service import db
-from gis_service.api import openapi_fixes, read_routing
+from gis_service.api import disconnects, openapi_fixes, read_routing
 from gis_service.api.auth import READ_ACCESS
+from gis_service.api.disconnects import CancelOnDisconnect
 from gis_service.api.error_handlers import add_error_handlers
 from gis_service.api.http_cache import ConditionalGetMiddleware
 from gis_service.api.overload import BoundedQueue
@@ -52,6 +53,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.sessionmaker = db.make_sessionmaker(engine)
         app.state.read_replica = read_routing.open_read_replica(settings)  # issue 10 goal 8
+        disconnects.install(app.state.sessionmaker)
+        if app.state.read_replica is not None:
+            disconnects.install(app.state.read_replica.sessionmaker)
         yield
         engine.dispose()
         if app.state.read_replica is not None:
@@ -70,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     add_error_handlers(app)
     # Middlewares, innermost first. The ETag names the JSON, not its encoding, and a 304 is
     # decided before the body would be compressed (compressing then dropping it was the waste).
+    app.add_middleware(CancelOnDisconnect)  # a read's statements end when its client goes
     app.add_middleware(ConditionalGetMiddleware)  # ETag / 304 on the polled JSON reads
     app.add_middleware(read_routing.ReadAfterWrite)  # the primary's answers carry its position
     # issue 10: a 1,000-feature page is ~1 MB of GeoJSON and shrinks about 5x. Level 6, not

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from typing import Final
 
-from gis_service import db
 from gis_service.settings import Settings
 
 WORKER_HEALTHCHECK_SECONDS: Final = 60
@@ -30,13 +29,30 @@ def sized_settings(settings: Settings, workers: int) -> Settings:
     """The settings with the pool sized to PostgreSQL's max_connections, unless set by hand."""
     if "db_pool_size" in settings.model_fields_set:
         return settings
-    engine = db.make_engine(settings)
-    try:
-        budget = db.connection_budget(engine)
-    finally:
-        engine.dispose()
-    size, overflow = pool_share(budget, workers)
+    size, overflow = pool_share(connection_budget(settings), workers)
     return settings.model_copy(update={"db_pool_size": size, "db_max_overflow": overflow})
+
+
+def connection_budget(settings: Settings) -> int:
+    """Connections the service may open: max_connections less those kept for superusers.
+
+    Asked with psycopg alone: the supervisor of the workers does not import SQLAlchemy
+    (issue 10 goal 7, start-up), which each worker imports anyway.
+    """
+    import psycopg
+
+    if settings.database_url:
+        url = settings.database_url
+    else:
+        from gis_service import pg_local
+
+        url = pg_local.url(settings)
+    conninfo = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(conninfo) as conn:
+        limit = conn.execute("SHOW max_connections").fetchone()
+        reserved = conn.execute("SHOW superuser_reserved_connections").fetchone()
+    assert limit is not None and reserved is not None
+    return int(limit[0]) - int(reserved[0])
 
 
 def serve(settings: Settings, *, host: str, port: int, workers: int) -> None:

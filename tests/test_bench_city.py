@@ -11,7 +11,8 @@ from gis_service.settings import PROJECT_ROOT
 LABELS = (
     "start-up to first /healthz",
     "project /api/parcels, bbox of 1,000, 2 clients",
-    "raw SQL DB-built GeoJSON page (pgbench), 8 clients",
+    "raw SQL, the same page built by PostgreSQL (pgbench), 8 clients",
+    "raw SQL minimal GeoJSON page (pgbench), 8 clients",
     "bbox page, as of 2021-06-30, 1 client",
     "project tile z16 (uncached), 8 clients",
     "raw ST_AsMVT z16 (pgbench), 8 clients",

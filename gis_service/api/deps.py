@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 
-from gis_service.api import read_routing
+from gis_service.api import disconnects, read_routing
 from gis_service.parcels.parcel_input import CODE_PATTERN, parse_iso_date
 from gis_service.settings import Settings
 
@@ -22,9 +22,17 @@ def get_settings(request: Request) -> Settings:
 
 def get_session(request: Request) -> Iterator[Session]:
     """A session for one request: a read replica's when read routing allows, else the
-    primary's; writes commit explicitly in one transaction."""
+    primary's; writes commit explicitly in one transaction.
+
+    A read's statements are cancelled if its client goes (gis_service.api.disconnects).
+    """
     with read_routing.session_for(request) as session:
-        yield session
+        statements = disconnects.watch(session, request.state)
+        try:
+            yield session
+        finally:
+            if statements is not None:
+                statements.release()
 
 
 def get_primary_session(request: Request) -> Iterator[Session]:

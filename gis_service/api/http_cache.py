@@ -2,9 +2,11 @@
 
 The leadership screen polls its JSON every minute or so; most polls find nothing changed.
 The tag is a digest of the response body, so it is right whatever builds the body (Python or
-SQL) and changes exactly when the content does. The body is still computed; what a 304 saves
-is sending and parsing it. Only the listed paths are handled: a parcel's own ETag is its
-version (for If-Match) and is never replaced.
+SQL) and changes exactly when the content does; the body is still computed, what a 304 saves
+is sending and parsing it. A handler that knows its tag beforehand from the data's version
+(data_etag) sets it itself: the body is not hashed and a matching poll is not built. Only
+the listed paths are handled: a parcel's own ETag is its version (for If-Match) and is never
+replaced.
 """
 
 from __future__ import annotations
@@ -24,6 +26,16 @@ POLLED_PATHS: Final = frozenset({"/api/kpis", "/api/parcels"})
 def body_etag(body: bytes) -> str:
     """A strong ETag of a body: the first 32 hex digits of its SHA-256, quoted."""
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def data_etag(*parts: object) -> str:
+    """A strong ETag known before the body is built: a digest of what the body is made from.
+
+    For reads whose answer is a function of the data's version (every write raises it), the
+    request's URL and the settings it uses: no megabyte is hashed, and a poll that still
+    matches is answered 304 before any page is read (issue 10).
+    """
+    return '"' + hashlib.sha256(repr(parts).encode()).hexdigest()[:32] + '"'
 
 
 def none_match(if_none_match: str | None, tag: str) -> bool:

@@ -12,7 +12,7 @@ from gis_service.api.errors import NotFound
 from gis_service.parcels.features import assess_row, parcel_feature
 from gis_service.raw_json import RawFeatures
 from gis_service.repo import parcel_reads
-from gis_service.repo.parcel_reads import Outline, Paging, ParcelQuery
+from gis_service.repo.parcel_reads import DataStamp, Outline, Paging, ParcelQuery
 from gis_service.rules.levels import RiskThresholds
 
 
@@ -77,11 +77,12 @@ def feature_page(
     levels: frozenset[str] | None = None,
     limit: int | None = None,
     offset: int = 0,
+    stamp: DataStamp | None = None,
 ) -> JsonPage:
     """As list_features, the Features' JSON built by PostgreSQL (for JSON answers)."""
     page = parcel_reads.select_feature_page(
         session, query, on=on, thresholds=thresholds, levels=levels,
-        paging=Paging(limit=limit, offset=offset),
+        paging=Paging(limit=limit, offset=offset), stamp=stamp,
     )  # fmt: skip
     features = RawFeatures(page.features_json, page.number_returned)
     return JsonPage(features=features, number_matched=page.number_matched)
