@@ -115,3 +115,23 @@ def test_no_error_and_no_request_off_the_machine(
     assert rec.errors == []
     outside = [u for u in rec.requests if not u.startswith((tiles_server, "data:", "blob:"))]
     assert outside == []
+
+
+def test_the_screen_draws_its_parcels_from_tiles(browser: Browser, tiles_server: str) -> None:
+    tab = browser.new_page(viewport={"width": 1920, "height": 1080})
+    rec = Recorder(tab)
+    response = tab.goto(tiles_server + "/screen?as_of=2021-09-30")
+    assert response is not None and len(response.body()) < 100_000
+    tab.wait_for_function("YatouScreenTiles.renderedCodes().length > 100")
+    tab.wait_for_timeout(500)
+    levels = tab.evaluate(
+        "[...new Set(YatouScreenTiles.glMap().queryRenderedFeatures({layers: ['parcels-fill']})"
+        ".map(f => f.properties.level))]"
+    )
+    assert {"red", "orange", "green"} <= set(levels)
+    assert any("/api/screen/tiles/" in u and "as_of=2021-09-30" in u for u in rec.requests)
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / "screen_tiles_1080p.png"))
+    assert rec.errors == []
+    outside = [u for u in rec.requests if not u.startswith((tiles_server, "data:", "blob:"))]
+    assert outside == []
