@@ -143,6 +143,7 @@
     var tooltip = L.tooltip({ direction: 'top', offset: [0, -8] });
     var pending = null;
     state.map.on('mousemove', function (ev) {
+      if (ev.originalEvent.buttons) return; // dragging: no hover work per move
       pending = ev.latlng;
       global.requestAnimationFrame(function () {
         if (!pending) return;
@@ -169,10 +170,22 @@
 
   /* ---------- the layer ---------- */
 
+  // Redrawn when a pan ends, as Leaflet's own canvas renderer is: during a drag the drawn
+  // canvas (with its padding) slides with the map pane, and no GL frame is rendered per mouse
+  // move. Those per-move frames stalled panning where WebGL runs on the CPU (no GPU).
+  var PanEndLayer = L.MaplibreGL.extend({
+    getEvents: function () {
+      var events = L.MaplibreGL.prototype.getEvents.call(this);
+      events.moveend = events.move;
+      delete events.move;
+      return events;
+    }
+  });
+
   function attach(state, parts) {
     var pane = state.map.createPane(PANE);
     pane.style.zIndex = 450; // above the light base and the outlines (overlayPane, 400)
-    var layer = L.maplibreGL({ style: style(state), pane: PANE, interactive: false, attributionControl: false });
+    var layer = new PanEndLayer({ style: style(state), pane: PANE, interactive: false, attributionControl: false });
     layer.addTo(state.map);
     var glMap = layer.getMaplibreMap();
     var ready = false;
