@@ -6,18 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from gis_service.repo.parcel_reads import (
-    ParcelQuery,
-    before_last_change,
-    filter_params,
-    source_relation,
-    threshold_params,
-    where_clause,
-)
-from gis_service.repo.sql_files import sql_file
+from gis_service.repo.parcel_reads import ParcelQuery
+from gis_service.repo.parcel_statements import as_of_statement
 from gis_service.rules.levels import RiskThresholds
 
 Bbox = tuple[float, float, float, float]
@@ -53,22 +45,10 @@ def select_legend_groups(
     thresholds: RiskThresholds,
 ) -> LegendGroups:
     """The parcels matching the query as of `bounds.on`, counted per legend and filter value."""
-    folded = before_last_change(session, bounds.on)
-    statement = text(
-        sql_file("parcels_legend").format(
-            source=source_relation(query, folded), where=where_clause(query)
-        )
+    statement, params = as_of_statement(
+        session, "parcels_legend", query, on=bounds.on, thresholds=thresholds
     )
-    params = (
-        filter_params(query)
-        | {
-            "as_of": bounds.on,
-            "on": bounds.on,
-            "month_end": bounds.month_end,
-            "quarter_end": bounds.quarter_end,
-        }
-        | threshold_params(thresholds)
-    )
+    params |= {"month_end": bounds.month_end, "quarter_end": bounds.quarter_end}
     found = list(session.execute(statement, params).mappings())
     rows = [
         (r["category"], r["stage"], r["level"], r["community"], r["bucket"], int(r["n"]))

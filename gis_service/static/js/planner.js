@@ -423,13 +423,17 @@
     state.entries.filter(function (e) {
       return (e.p.name || '').toLowerCase().indexOf(q) >= 0 || (e.p.code || '').toLowerCase().indexOf(q) >= 0;
     }).slice(0, 10).forEach(function (e) {
-      var button = el('button', 'ys-hit', e.p.name);
-      button.type = 'button';
-      button.appendChild(el('span', 'ys-cat', categoryLabel(state, e.p.category)));
-      button.addEventListener('click', function () { clear(list); focusEntry(state, e); });
-      list.appendChild(append(el('li'), [button]));
+      list.appendChild(hitItem(state, e.p, function () { clear(list); focusEntry(state, e); }));
     });
     if (!list.firstChild) list.appendChild(el('li', 'ys-none', word(state, 'no_match')));
+  }
+
+  function hitItem(state, p, onClick) {
+    var button = el('button', 'ys-hit', p.name);
+    button.type = 'button';
+    button.appendChild(el('span', 'ys-cat', categoryLabel(state, p.category)));
+    button.addEventListener('click', onClick);
+    return append(el('li'), [button]);
   }
 
   // Above the embed limit the service searches (same fields as the embedded search: name, code).
@@ -439,11 +443,7 @@
       state.tiles.search(q).then(function (hits) {
         clear(list);
         hits.forEach(function (hit) {
-          var button = el('button', 'ys-hit', hit.p.name);
-          button.type = 'button';
-          button.appendChild(el('span', 'ys-cat', categoryLabel(state, hit.p.category)));
-          button.addEventListener('click', function () { clear(list); focusHit(state, hit); });
-          list.appendChild(append(el('li'), [button]));
+          list.appendChild(hitItem(state, hit.p, function () { clear(list); focusHit(state, hit); }));
         });
         if (!list.firstChild) list.appendChild(el('li', 'ys-none', word(state, 'no_match')));
       });
@@ -533,7 +533,11 @@
     state.entries.forEach(function (e) {
       bounds.extend(e.layer.getBounds ? e.layer.getBounds() : e.layer.getLatLng());
     });
-    if (state.tiles && state.tiles.bounds()) bounds = state.tiles.bounds();
+    if (state.tiles && state.tiles.bounds()) {
+      bounds = state.tiles.bounds();
+      var zoom = state.tiles.firstZoom(bounds);
+      if (zoom > state.map.getBoundsZoom(bounds)) { state.map.setView(bounds.getCenter(), zoom, { animate: false }); return; }
+    }
     if (!bounds.isValid()) bounds = state.layers.communities.getBounds();
     if (bounds.isValid()) state.map.fitBounds(bounds, { padding: [30, 30], animate: false });
   }

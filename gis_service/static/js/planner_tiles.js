@@ -18,6 +18,10 @@
   var LINE = 'parcels-line';
   var PANE = 'yatouParcels';
   var TILE_MAX_ZOOM = 16; // deeper views overzoom the z16 tiles: ~360 parcels a tile already
+  // The first view holds about this many parcels at most: a view of the whole of 100,000
+  // parcels asks PostgreSQL to build tiles of all of them (tens of seconds cold) to draw shapes
+  // smaller than a pixel. Past the budget the map opens zoomed in on the data's middle.
+  var FIRST_VIEW_PARCELS = 10000;
   var LEVEL = ['to-string', ['coalesce', ['get', 'level'], 'grey']];
   var CATEGORY = ['to-string', ['get', 'category']];
   var DEADLINE = ['to-string', ['get', 'deadline']];
@@ -109,6 +113,25 @@
 
   function sum(groups, keep) {
     return groups.reduce(function (n, g) { return keep(g) ? n + g[5] : n; }, 0);
+  }
+
+  // The zoom to open at: the data's bounds fitted, then closer while the view would hold more
+  // than FIRST_VIEW_PARCELS (the parcels taken as spread evenly over their bbox).
+  function firstZoom(map, bounds, total) {
+    var size = map.getSize();
+    var zoom = map.getBoundsZoom(bounds);
+    var spanX = bounds.getEast() - bounds.getWest();
+    var spanY = bounds.getNorth() - bounds.getSouth();
+    var share = function (z) {
+      var middle = map.project(bounds.getCenter(), z);
+      var nw = map.unproject(middle.subtract(size.divideBy(2)), z);
+      var se = map.unproject(middle.add(size.divideBy(2)), z);
+      var degX = se.lng - nw.lng;
+      var degY = nw.lat - se.lat;
+      return Math.min(1, degX / Math.max(spanX, 1e-9)) * Math.min(1, degY / Math.max(spanY, 1e-9));
+    };
+    while (zoom < TILE_MAX_ZOOM && total * share(zoom) > FIRST_VIEW_PARCELS) zoom += 1;
+    return zoom;
   }
 
   /* ---------- clicks, hover, search ---------- */
@@ -214,6 +237,7 @@
       total: function () { return sum(groups, function () { return true; }); },
       communities: function () { return groups.map(function (g) { return g[3]; }).filter(Boolean); },
       bounds: function () { return state.data.tiles.bounds ? L.latLngBounds(state.data.tiles.bounds) : null; },
+      firstZoom: function (bounds) { return firstZoom(state.map, bounds, sum(groups, function () { return true; })); },
       renderedCodes: function () {
         if (!ready) return [];
         var codes = {};
