@@ -67,6 +67,10 @@ START_FRAMES = """() => {
   };
   requestAnimationFrame(tick);
 }"""
+STEPS = """() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  return {html: nav.responseEnd, dcl: nav.domContentLoadedEventEnd};
+}"""
 STOP_FRAMES = "() => { const f = window.__frames; window.__frames = null; return f; }"
 
 
@@ -87,7 +91,8 @@ def main(argv: list[str] | None = None) -> None:
         url = f"{base}/map"
         print(f"/map HTML: {len(fetch(url)):,} bytes")
         print(f"/screen HTML: {len(fetch(base + '/screen')):,} bytes")
-        fetch(url)  # warm the worker's imports, as a second visitor finds it
+        for _ in range(2 * args.workers):
+            fetch(url)  # warm the workers' imports (a worker's first map loads folium)
         measure_map(url)
     if args.before:
         before(settings)
@@ -151,10 +156,15 @@ def measure_map(url: str) -> None:
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
         tiles: list[str] = []
+        times: list[tuple[str, float]] = []
         page.on("requestfinished", lambda r: tiles.append(r.url) if ".mvt" in r.url else None)
+        page.on("request", lambda r: stamp(times, "asked", r.url))
+        page.on("requestfinished", lambda r: stamp(times, "got", r.url))
+        started = time.perf_counter()
         page.goto(url, wait_until="commit")
         drawn_ms = page.evaluate(FIRST_DRAWN)
         print(f"first parcels drawn (tile caches cold): {drawn_ms:,.0f} ms (goal 3,000)")
+        print_steps(page, started, times)
         page.wait_for_timeout(1500)
         zoom = page.evaluate("YatouPlanner.current.glMap().getZoom() + 1")
         print(f"tiles loaded: {len(tiles)}; parcels drawn in view: {drawn_count(page):,}")
@@ -171,6 +181,24 @@ def measure_map(url: str) -> None:
         again = browser.new_page(viewport={"width": 1600, "height": 1000})
         again.goto(url, wait_until="commit")
         print(f"first parcels drawn (second visitor): {again.evaluate(FIRST_DRAWN):,.0f} ms")
+
+
+def stamp(times: list[tuple[str, float]], kind: str, url: str) -> None:
+    """Note when a tile request was sent or finished (Python's clock, ~ms off the page's)."""
+    if ".mvt" in url:
+        times.append((kind, time.perf_counter()))
+
+
+def print_steps(page: Any, started: float, tile_times: list[tuple[str, float]]) -> None:
+    """Where the time to the first parcels went: the page, its scripts, the tiles."""
+    steps = page.evaluate(STEPS)
+    asked = [t for kind, t in tile_times if kind == "asked"]
+    got = [t for kind, t in tile_times if kind == "got"]
+    ms = [(min(x) - started) * 1000 if x else float("nan") for x in (asked, got)]
+    print(
+        f"  HTML received {steps['html']:,.0f} ms, scripts run (DOMContentLoaded) "
+        f"{steps['dcl']:,.0f} ms; first tile asked ~{ms[0]:,.0f} ms, received ~{ms[1]:,.0f} ms"
+    )
 
 
 def drawn_count(page: Any) -> int:
