@@ -162,14 +162,14 @@
     });
   }
 
-  function hover(state, parts, glMap) {
+  function hover(state, parts, glMap, ready) {
     var tooltip = L.tooltip({ direction: 'top', offset: [0, -8] });
     var pending = null;
     state.map.on('mousemove', function (ev) {
       if (ev.originalEvent.buttons) return; // dragging: no hover work per move
       pending = ev.latlng;
       global.requestAnimationFrame(function () {
-        if (!pending) return;
+        if (!pending || !ready()) return;
         var p = featureAt(glMap, pending);
         var latlng = pending;
         pending = null;
@@ -211,15 +211,18 @@
     var layer = new PanEndLayer({ style: style(state), pane: PANE, interactive: false, attributionControl: false });
     layer.addTo(state.map);
     var glMap = layer.getMaplibreMap();
-    var ready = false;
-    glMap.on('load', function () { ready = true; });
+    // The style is inline (no request): it is loaded ('styledata') long before every tile of
+    // the view has arrived ('load'), and parcels drawn by then can be clicked and filtered.
+    var loaded = false;
+    glMap.once('styledata', function () { loaded = true; });
+    var ready = function () { return loaded; };
     state.map.on('click', function (ev) {
-      var p = ready ? featureAt(glMap, ev.latlng) : null;
+      var p = ready() ? featureAt(glMap, ev.latlng) : null;
       if (p && p.code) openPopup(state, parts, String(p.code), ev.latlng);
     });
-    hover(state, parts, glMap);
+    hover(state, parts, glMap, ready);
     var groups = state.data.tiles.groups;
-    var whenReady = function (fn) { if (ready) fn(); else glMap.once('load', fn); };
+    var whenReady = function (fn) { if (ready()) fn(); else glMap.once('styledata', fn); };
     return {
       glMap: glMap,
       filter: function () {
@@ -239,7 +242,7 @@
       bounds: function () { return state.data.tiles.bounds ? L.latLngBounds(state.data.tiles.bounds) : null; },
       firstZoom: function (bounds) { return firstZoom(state.map, bounds, sum(groups, function () { return true; })); },
       renderedCodes: function () {
-        if (!ready) return [];
+        if (!ready()) return [];
         var codes = {};
         glMap.queryRenderedFeatures({ layers: [FILL] }).forEach(function (f) { codes[f.properties.code] = true; });
         return Object.keys(codes);
