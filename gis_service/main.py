@@ -25,12 +25,14 @@ from gis_service.api.routers import (
     idle_routes,
     import_page_routes,
     kpi_routes,
+    map_tile_routes,
     ogc_routes,
     page_routes,
     parcel_routes,
     photo_routes,
     report_routes,
     screen_routes,
+    screen_tile_routes,
     service_routes,
     signin_routes,
     tile_routes,
@@ -93,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ogc_routes,
         tile_routes,
         page_routes,
+        map_tile_routes,
         idle_routes,
         photo_routes,
         report_routes,
@@ -103,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(routes.router, dependencies=READ_ACCESS)
     # The screen checks its own readers: READ_ACCESS, or a live kiosk key (screen/links.py).
     app.include_router(screen_routes.router)
+    app.include_router(screen_tile_routes.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)

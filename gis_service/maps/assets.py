@@ -32,7 +32,19 @@ ASSETS: Final[dict[str, str]] = {
     "markerclusterdefaultcss": "vendor/leaflet.markercluster-1.1.0/MarkerCluster.Default.css",
     "yatou_planner_css": "css/planner.css",
     "yatou_planner_js": "js/planner.js",
+    # Only on live maps above map_embed_limit (parcels from vector tiles, maps/tile_mode.py).
+    "maplibre_gl_js": "vendor/maplibre-gl-5.24.1/maplibre-gl.js",
+    "maplibre_gl_css": "vendor/maplibre-gl-5.24.1/maplibre-gl.css",
+    "maplibre_gl_leaflet_js": "vendor/maplibre-gl-leaflet-0.1.4/leaflet-maplibre-gl.js",
+    "yatou_planner_tiles_js": "js/planner_tiles.js",
 }
+# The tile mode's scripts in load order (leaflet-maplibre-gl reads the global maplibregl).
+TILE_JS: Final[tuple[str, ...]] = (
+    "maplibre_gl_js",
+    "maplibre_gl_leaflet_js",
+    "yatou_planner_tiles_js",
+)
+TILE_CSS: Final[tuple[str, ...]] = ("maplibre_gl_css",)
 _MIME: Final[dict[str, str]] = {".png": "image/png", ".svg": "image/svg+xml"}
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)([^)'\"]+)\1\s*\)")
 _ATTR = "_yatou_asset_names"

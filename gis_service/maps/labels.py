@@ -50,6 +50,9 @@ PLANNER_WORDS_ZH: Final[dict[str, str]] = {
     "legend": "图例",
     "points_note": "地块超过 {limit} 个：仅显示各地块的位置点（聚合），不显示范围",
     "shown": "显示 {shown} / 共 {total} 个地块",
+    "tiles_note": "地块超过 {limit} 个：按矢量切片绘制，计数为全部地块",
+    "loading": "载入中…",
+    "popup_failed": "无法载入地块信息（{status}）",
     "avenue": "成山大道",
 }
 

@@ -13,10 +13,13 @@ from sqlalchemy.orm import Session
 
 import folium
 
+from gis_service.maps.payload import window_ends
 from gis_service.maps.planner import build_planner_map
+from gis_service.maps.tile_mode import TiledParcels
 from gis_service.parcels import listing
 from gis_service.parcels.features import feature_collection
-from gis_service.repo import communities, parcel_reads
+from gis_service.repo import communities, parcel_legend, parcel_reads
+from gis_service.repo.parcel_legend import WindowBounds
 from gis_service.repo.parcel_reads import ParcelQuery
 from gis_service.settings import Settings
 
@@ -31,6 +34,7 @@ class MapInputs:
     land: dict[str, Any] | None
     avenue: dict[str, Any] | None
     data_changed_at: datetime | None
+    tiled: TiledParcels | None = None
 
 
 def gather(
@@ -40,15 +44,50 @@ def gather(
     as_of: date,
     category: str | None = None,
     community: str | None = None,
+    tiles: bool = False,
 ) -> MapInputs:
-    """Parcels (optionally of one category or community) and everything drawn around them."""
+    """Parcels (optionally of one category or community) and everything drawn around them.
+
+    With `tiles` (a live page, which can fetch tiles) and more parcels than `map_embed_limit`,
+    only their counts are read: MapLibre GL draws them from the vector tiles. A standalone file
+    cannot fetch tiles and always embeds. The Gaode basemap needs shifted shapes, so it embeds.
+    """
+    query = ParcelQuery(category=category, community=community)
+    tiled = _tiled(session, settings, query, as_of) if tiles else None
+    if tiled is not None:
+        return _inputs(session, settings, as_of, feature_collection([]), tiled)
     page = listing.list_features(
-        session,
-        ParcelQuery(category=category, community=community),
-        on=as_of,
-        thresholds=settings.thresholds,
-        outline="object",
+        session, query, on=as_of, thresholds=settings.thresholds, outline="object"
     )
+    return _inputs(session, settings, as_of, feature_collection(page.features), None)
+
+
+def _tiled(
+    session: Session, settings: Settings, query: ParcelQuery, as_of: date
+) -> TiledParcels | None:
+    """The counted parcels when the map should draw them from tiles, else None."""
+    if settings.basemap == "gaode":
+        return None
+    month_end, quarter_end = window_ends(as_of)
+    groups = parcel_legend.select_legend_groups(
+        session,
+        query,
+        bounds=WindowBounds(as_of, month_end, quarter_end),
+        thresholds=settings.thresholds,
+    )
+    if groups.total <= settings.map_embed_limit:
+        return None
+    return TiledParcels(groups, category=query.category, community=query.community)
+
+
+def _inputs(
+    session: Session,
+    settings: Settings,
+    as_of: date,
+    parcels: dict[str, Any],
+    tiled: TiledParcels | None,
+) -> MapInputs:
+    """The parcels with the communities, the base layers and the data's last change."""
     outlines = [
         {
             "type": "Feature",
@@ -59,11 +98,12 @@ def gather(
     ]
     return MapInputs(
         as_of=as_of,
-        parcels=feature_collection(page.features),
+        parcels=parcels,
         communities=feature_collection(outlines),
         land=base_layer(settings.base_layers_dir / "land.geojson"),
         avenue=base_layer(settings.base_layers_dir / "chengshan_avenue.geojson"),
         data_changed_at=parcel_reads.last_recorded_at(session),
+        tiled=tiled,
     )
 
 
@@ -81,6 +121,7 @@ def planner_map(inputs: MapInputs, settings: Settings, **options: Any) -> folium
         custom_tiles=settings.basemap_url,
         custom_attribution=settings.basemap_attribution,
         embed_limit=settings.map_embed_limit,
+        tiled=inputs.tiled,
         **options,
     )
 

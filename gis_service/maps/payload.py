@@ -54,6 +54,20 @@ def deadline_windows(deadline: date | None, as_of: date, done: bool) -> list[str
     return windows
 
 
+def window_ends(as_of: date) -> tuple[date, date]:
+    """The last days of the month and of the quarter of a date: the windows' upper bounds."""
+    return _month_end(as_of), _quarter_end(as_of)
+
+
+# The windows a parcel is in, per bucket of parcels_legend.sql (same bounds as above).
+WINDOW_BUCKETS: dict[str, list[str]] = {
+    "overdue": ["overdue"],
+    "month": ["month", "quarter"],
+    "quarter": ["quarter"],
+    "": [],
+}
+
+
 def legend_counts(parcels: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
     """Parcels per legend class of each colouring, from the embedded records."""
     return {

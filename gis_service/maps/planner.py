@@ -31,6 +31,7 @@ from gis_service.maps.styling import (
     level_classes,
     stage_classes,
 )
+from gis_service.maps.tile_mode import TiledParcels, group_counts, tile_data
 from gis_service.parcels.fields import ISO_DATE, PROPERTY_LABELS_ZH
 from gis_service.rules.stages import CATEGORIES, CATEGORY_LABELS_ZH, STAGE_LABELS_ZH
 
@@ -57,10 +58,12 @@ def build_planner_map(
     date_picker_url: str | None = "?as_of={as_of}",
     embed_limit: int = 5000,
     static_url: str = "/static/",
+    tiled: TiledParcels | None = None,
 ) -> folium.Map:
     """The planners' map of parcels on an as-of date, its assets linked under `static_url`.
 
-    Above `embed_limit` parcels only a point inside each parcel is embedded, clustered.
+    Above `embed_limit` parcels only a point inside each parcel is embedded, clustered; with
+    `tiled` (live pages only) no parcel is embedded and MapLibre GL draws them from the tiles.
     `history_url` and `date_picker_url` are templates ({code}, {as_of}); None hides the link or
     the date picker. Nothing here does I/O beyond reading the package's own static files.
     """
@@ -74,16 +77,22 @@ def build_planner_map(
         slim_parcel(f, as_of, transform=transform, points=points)
         for f in parcels.get("features") or []
     ]
-    layers = _add_layers(m, points=points, light_base=basemap == "none")
+    layers = _add_layers(m, points=points and tiled is None, light_base=basemap == "none")
     # folium plugins are untyped
     Fullscreen(position="topleft", title="全屏", title_cancel="退出全屏").add_to(m)  # type: ignore[no-untyped-call]
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
     base = _base_data(communities, land, avenue, transform, light_base=basemap == "none")
+    mode = "tiles" if tiled is not None else "points" if points else "shapes"
     options = _options(
-        title, as_of, data_changed_at, colour, points, embed_limit, history_url, date_picker_url
+        title, as_of, data_changed_at, colour, mode, embed_limit, history_url, date_picker_url
     )
     data = {**options, **_vocabulary(), **base, "parcels": records}
-    PlannerScript({**data, "counts": legend_counts(records)}, layers).add_to(m)
+    if tiled is None:
+        data["counts"] = legend_counts(records)
+    else:
+        data["counts"] = group_counts(tiled.groups)
+        data["tiles"] = tile_data(tiled, as_of)
+    PlannerScript(data, layers, tiles=tiled is not None).add_to(m)
     return link_assets(leaflet_only(m), static_url)
 
 
@@ -92,7 +101,7 @@ def _options(
     as_of: date,
     data_changed_at: datetime | None,
     colour: str,
-    points: bool,
+    mode: str,
     embed_limit: int,
     history_url: str | None,
     date_picker_url: str | None,
@@ -104,7 +113,7 @@ def _options(
         "as_of_text": format_as_of(as_of),
         "data_changed_at": _format_changed(data_changed_at),
         "colour": colour,
-        "mode": "points" if points else "shapes",
+        "mode": mode,
         "embed_limit": embed_limit,
         "history_url": history_url,
         "date_picker_url": date_picker_url,

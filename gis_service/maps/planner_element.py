@@ -8,7 +8,7 @@ import folium
 from branca.element import Figure
 from folium.elements import JSCSSMixin
 
-from gis_service.maps.assets import ASSETS
+from gis_service.maps.assets import ASSETS, TILE_CSS, TILE_JS
 from gis_service.maps.raw_text import RawText
 from gis_service.maps.safe_json import script_json
 
@@ -23,7 +23,9 @@ class PlannerScript(JSCSSMixin):
     Its JS/CSS are linked or inlined by `maps.assets`, like every element's.
     """
 
-    def __init__(self, data: dict[str, Any], layers: dict[str, folium.map.Layer]) -> None:
+    def __init__(
+        self, data: dict[str, Any], layers: dict[str, folium.map.Layer], *, tiles: bool = False
+    ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "PlannerScript"
         self.data = data
@@ -31,6 +33,9 @@ class PlannerScript(JSCSSMixin):
         self.layers = layers
         self.default_js = [("yatou_planner_js", ASSETS["yatou_planner_js"])]
         self.default_css = [("yatou_planner_css", ASSETS["yatou_planner_css"])]
+        if tiles:  # MapLibre GL draws the parcels from the tiles (maps/tile_mode.py)
+            self.default_js = [(n, ASSETS[n]) for n in TILE_JS] + self.default_js
+            self.default_css = [(n, ASSETS[n]) for n in TILE_CSS] + self.default_css
 
     def render(self, **kwargs: Any) -> str:
         """Add the call to the page's script as plain text (no template pass at all).

@@ -44,6 +44,15 @@ def select_community_extent(session: Session) -> Bbox | None:
     return _bbox(row)
 
 
+def select_parcel_extent(session: Session) -> Bbox | None:
+    """The bbox of every live parcel, or None when there are none."""
+    statement = text(
+        "SELECT ST_XMin(b) AS minlon, ST_YMin(b) AS minlat, ST_XMax(b) AS maxlon,"
+        " ST_YMax(b) AS maxlat FROM (SELECT ST_Extent(geom) AS b FROM parcel_current) AS e"
+    )
+    return _bbox(session.execute(statement).mappings().one())
+
+
 def _extent(row: Any) -> dict[str, Any]:
     """A row of the extents query as {bbox, first_day, last_day}."""
     first_day: date | None = row["first_day"]

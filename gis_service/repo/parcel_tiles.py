@@ -9,15 +9,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from gis_service.maps.tile_grid import Tile
-from gis_service.repo.parcel_reads import (
-    ParcelQuery,
-    before_last_change,
-    filter_params,
-    source_relation,
-    threshold_params,
-    where_clause,
-)
-from gis_service.repo.sql_files import sql_file
+from gis_service.repo.parcel_reads import ParcelQuery
+from gis_service.repo.parcel_statements import as_of_statement
 from gis_service.rules.levels import RiskThresholds
 
 
@@ -36,22 +29,8 @@ def parcels_tile(
 ) -> bytes:
     """The parcels matching the query inside a tile, as of a date, as one MVT layer."""
     query = replace(query, bbox=tile.bounds_degrees())
-    folded = before_last_change(session, on)
-    statement = text(
-        sql_file("parcels_tile").format(
-            source=source_relation(query, folded), where=where_clause(query)
-        )
+    statement, params = as_of_statement(
+        session, "parcels_tile", query, on=on, thresholds=thresholds
     )
-    params = (
-        filter_params(query)
-        | {
-            "as_of": on,
-            "on": on,
-            "z": tile.z,
-            "x": tile.x,
-            "y": tile.y,
-            "pixel": tile.pixel_metres(),
-        }
-        | threshold_params(thresholds)
-    )
-    return bytes(session.execute(statement, params).scalar_one() or b"")
+    place = {"z": tile.z, "x": tile.x, "y": tile.y, "pixel": tile.pixel_metres()}
+    return bytes(session.execute(statement, params | place).scalar_one() or b"")

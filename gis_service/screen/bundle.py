@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from gis_service.parcels.features import feature_collection, parcel_feature
 from gis_service.repo import communities, parcel_reads
-from gis_service.repo.parcel_reads import ParcelQuery
+from gis_service.repo.parcel_reads import Outline, ParcelQuery
 from gis_service.reports.model import LEVEL_SHORT_ZH
 from gis_service.rules.kpis import BASELINE_DATE, compute_kpis
 from gis_service.rules.levels import LEVEL_COLOURS, LEVEL_LABELS_ZH, LEVEL_ORDER, RiskThresholds
@@ -33,12 +33,19 @@ KEY_PROJECT_TARGET_WAN: Final = 130000
 FORMAT_VERSION: Final = 1
 
 
-def screen_data(session: Session, on: date, *, thresholds: RiskThresholds) -> dict[str, Any]:
-    """Everything the screen shows on a date: tiles, figures, lists and the map's parcels."""
-    states = parcel_reads.select_parcels(session, ParcelQuery(), as_of=on)
+def screen_data(
+    session: Session, on: date, *, thresholds: RiskThresholds, outlines: bool = True
+) -> dict[str, Any]:
+    """Everything the screen shows on a date: tiles, figures, lists and the map's parcels.
+
+    Without `outlines` (a live screen drawing from vector tiles) `parcels` is None.
+    """
+    outline: Outline = "object" if outlines else "none"
+    states = parcel_reads.select_parcels(session, ParcelQuery(), as_of=on, outline=outline)
     baseline = _baseline(session)
     frame = _frame(states, baseline, on, thresholds)
-    frame["parcels"] = feature_collection(figures.map_features(frame.pop("_features")))
+    features = frame.pop("_features")
+    frame["parcels"] = feature_collection(figures.map_features(features)) if outlines else None
     return frame
 
 
@@ -54,16 +61,24 @@ def data_tag(session: Session, on: date, *, thresholds: RiskThresholds, kind: st
     return '"' + hashlib.sha256(repr(parts).encode()).hexdigest()[:32] + '"'
 
 
-def playback_frames(session: Session, *, thresholds: RiskThresholds) -> dict[str, Any]:
-    """The plan's year a week at a time: each frame's figures and every parcel's level."""
+def playback_frames(
+    session: Session, *, thresholds: RiskThresholds, levels: bool = True
+) -> dict[str, Any]:
+    """The plan's year a week at a time: each frame's figures and every parcel's level.
+
+    Without `levels` (a screen drawing from tiles, which show each frame's date) a frame
+    carries no level per code.
+    """
     baseline = _baseline(session)
     frames = []
     for on in playback_dates():
         states = parcel_reads.select_parcels(session, ParcelQuery(), as_of=on, outline="none")
         frame = _frame(states, baseline, on, thresholds)
-        frame["levels_by_code"] = {
-            f["properties"]["code"]: f["properties"]["level"] for f in frame.pop("_features")
-        }
+        features = frame.pop("_features")
+        if levels:
+            frame["levels_by_code"] = {
+                f["properties"]["code"]: f["properties"]["level"] for f in features
+            }
         frames.append(frame)
     return {"frames": frames}
 

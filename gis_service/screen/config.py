@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from gis_service.maps.map_data import base_layer
 from gis_service.screen.bundle import community_outlines, legend
+from gis_service.screen.screen_tiles import screen_tiled, tile_config
 from gis_service.settings import Settings
 
 
@@ -26,4 +27,6 @@ def page_config(
         "legend": legend(),
         "communities": community_outlines(session),
         "land": base_layer(settings.base_layers_dir / "land.geojson"),
+        # Above map_embed_limit the live page draws the parcels from tiles (screen_tiles.py).
+        "tiles": tile_config(session) if live and screen_tiled(session, settings) else None,
     }

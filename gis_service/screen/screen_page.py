@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from gis_service.maps.assets import inline_script, inline_style
 from gis_service.maps.safe_json import script_json
+from gis_service.screen.screen_tiles import TILE_SCRIPTS, TILE_STYLES
 
 # The page's own files under static/, styles first, scripts in dependency order.
 STYLES: Final = ("vendor/leaflet-1.9.3/leaflet.css", "css/screen.css")
@@ -27,8 +28,11 @@ SCRIPTS: Final = (
 
 def render_screen_page(config: dict[str, Any], data: dict[str, Any] | None = None) -> str:
     """The live page: assets linked from /static/, data fetched by the page itself."""
-    styles = [f'<link rel="stylesheet" href="/static/{p}">' for p in STYLES]
-    scripts = [f'<script src="/static/{p}"></script>' for p in SCRIPTS]
+    tiled = config.get("tiles") is not None  # MapLibre GL only where it draws (screen_tiles)
+    style_paths = (*STYLES, *TILE_STYLES) if tiled else STYLES
+    script_paths = (*SCRIPTS, *TILE_SCRIPTS) if tiled else SCRIPTS
+    styles = [f'<link rel="stylesheet" href="/static/{p}">' for p in style_paths]
+    scripts = [f'<script src="/static/{p}"></script>' for p in script_paths]
     return _render(config, data, styles, scripts)
 
 

@@ -42,7 +42,9 @@ def planner_map(
     from gis_service.maps.assets import link_assets
     from gis_service.maps.page import page_html
 
-    inputs = map_data.gather(session, settings, as_of=as_of, category=category, community=community)
+    inputs = map_data.gather(
+        session, settings, as_of=as_of, category=category, community=community, tiles=True
+    )
     m = map_data.planner_map(inputs, settings, colour=colour, history_url="/parcels/{code}/history")
     page = page_html(link_assets(m))
     return HTMLResponse(wrap_map_page(page, shell, as_of=as_of))

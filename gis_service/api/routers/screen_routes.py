@@ -16,6 +16,7 @@ from gis_service.api.http_cache import none_match
 from gis_service.parcels.parcel_input import parse_iso_date
 from gis_service.screen.bundle import PLAYBACK_END, data_tag, playback_frames, screen_data
 from gis_service.screen.links import ScreenReaderDep
+from gis_service.screen.screen_tiles import screen_tiled
 
 router = APIRouter(tags=["screen"])
 
@@ -78,8 +79,12 @@ def get_screen(
     tag = data_tag(session, as_of, thresholds=settings.thresholds, kind="screen")
     if none_match(if_none_match, tag):
         return Response(status_code=304, headers={"ETag": tag})
+    # Above map_embed_limit the page draws the parcels from tiles: no outlines in the JSON.
+    outlines = not screen_tiled(session, settings)
     body = _remember(
-        request, tag, lambda: screen_data(session, as_of, thresholds=settings.thresholds)
+        request,
+        tag,
+        lambda: screen_data(session, as_of, thresholds=settings.thresholds, outlines=outlines),
     )
     # Pollers must ask again each time rather than reuse a copy without asking.
     headers = {"ETag": tag, "Cache-Control": "no-cache"}
@@ -97,8 +102,11 @@ def get_playback(
 ) -> Response:
     """One frame a week from 2021-01-01 to 2021-12-31: the figures and each parcel's level."""
     tag = data_tag(session, PLAYBACK_END, thresholds=settings.thresholds, kind="playback")
+    levels = not screen_tiled(session, settings)
     frames = _remember(
-        request, tag, lambda: playback_frames(session, thresholds=settings.thresholds)
+        request,
+        tag,
+        lambda: playback_frames(session, thresholds=settings.thresholds, levels=levels),
     )
     return Response(frames, media_type="application/json", headers={"ETag": tag})
 

@@ -72,7 +72,7 @@ def api_tile(
     category: Annotated[Category | None, Query(description="Only this category.")] = None,
 ) -> Response:
     """Parcels in a WebMercatorQuad tile with code, name, stage, progress, level, deadline."""
-    return _tile_response(ask, Tile(z, x, y), category)
+    return tile_response(ask, Tile(z, x, y), category)
 
 
 @router.get(
@@ -91,10 +91,10 @@ def ogc_tile(
     """The tile of one category collection (communities have no tiles)."""
     if collection_id not in CATEGORIES:
         raise NotFound(f"no tiles for collection {collection_id!r}", field="collectionId")
-    return _tile_response(ask, Tile(z, x, y), collection_id)
+    return tile_response(ask, Tile(z, x, y), collection_id)
 
 
-def _tile_response(ask: TileAsk, tile: Tile, category: str | None) -> Response:
+def tile_response(ask: TileAsk, tile: Tile, category: str | None) -> Response:
     """The tile, 304 when the client's ETag is current, from the cache when built before."""
     problem = tile_problem(tile.z, tile.x, tile.y)
     if problem is not None:

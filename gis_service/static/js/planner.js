@@ -224,6 +224,10 @@
 
   function drawParcels(state) {
     state.entries = [];
+    if (state.data.mode === 'tiles') {
+      state.tiles = global.YatouPlannerTiles.attach(state, parts);
+      return;
+    }
     state.data.parcels.forEach(function (p) {
       var group = state.layers[p.category];
       if (!group || !p.geometry) return;
@@ -273,6 +277,7 @@
   }
 
   function applyFilters(state) {
+    if (state.tiles) { state.tiles.filter(); updateLegend(state); return; }
     var byGroup = new Map();
     state.entries.forEach(function (e) {
       var want = passes(state, e.p);
@@ -294,6 +299,7 @@
   }
 
   function currentCounts(state) {
+    if (state.tiles) return state.tiles.counts();
     var counts = {};
     visibleEntries(state).forEach(function (e) {
       var key = classKey(state, e.p);
@@ -366,6 +372,7 @@
     var names = {};
     state.data.community_shapes.forEach(function (c) { if (c.name) names[c.name] = true; });
     state.data.parcels.forEach(function (p) { if (p.community) names[p.community] = true; });
+    if (state.tiles) state.tiles.communities().forEach(function (n) { names[n] = true; });
     return Object.keys(names).sort(function (a, b) { return a.localeCompare(b, 'zh-CN'); });
   }
 
@@ -412,16 +419,41 @@
     clear(list);
     var q = query.trim().toLowerCase();
     if (!q) return;
+    if (state.tiles) { searchTiles(state, q, list); return; }
     state.entries.filter(function (e) {
       return (e.p.name || '').toLowerCase().indexOf(q) >= 0 || (e.p.code || '').toLowerCase().indexOf(q) >= 0;
     }).slice(0, 10).forEach(function (e) {
-      var button = el('button', 'ys-hit', e.p.name);
-      button.type = 'button';
-      button.appendChild(el('span', 'ys-cat', categoryLabel(state, e.p.category)));
-      button.addEventListener('click', function () { clear(list); focusEntry(state, e); });
-      list.appendChild(append(el('li'), [button]));
+      list.appendChild(hitItem(state, e.p, function () { clear(list); focusEntry(state, e); }));
     });
     if (!list.firstChild) list.appendChild(el('li', 'ys-none', word(state, 'no_match')));
+  }
+
+  function hitItem(state, p, onClick) {
+    var button = el('button', 'ys-hit', p.name);
+    button.type = 'button';
+    button.appendChild(el('span', 'ys-cat', categoryLabel(state, p.category)));
+    button.addEventListener('click', onClick);
+    return append(el('li'), [button]);
+  }
+
+  // Above the embed limit the service searches (same fields as the embedded search: name, code).
+  function searchTiles(state, q, list) {
+    clearTimeout(state.searchTimer);
+    state.searchTimer = setTimeout(function () {
+      state.tiles.search(q).then(function (hits) {
+        clear(list);
+        hits.forEach(function (hit) {
+          list.appendChild(hitItem(state, hit.p, function () { clear(list); focusHit(state, hit); }));
+        });
+        if (!list.firstChild) list.appendChild(el('li', 'ys-none', word(state, 'no_match')));
+      });
+    }, 250);
+  }
+
+  function focusHit(state, hit) {
+    resetFilters(state);
+    state.map.fitBounds(hit.bounds, { maxZoom: 17, padding: [40, 40], animate: false });
+    state.tiles.open(hit.p.code, hit.bounds.getCenter());
   }
 
   function focusEntry(state, e) {
@@ -461,6 +493,9 @@
     state.legendRows = el('div', 'yl-rows');
     state.legendTotal = el('div', 'yl-total');
     append(box, [sw, state.legendRows, state.legendTotal]);
+    if (state.data.mode === 'tiles') {
+      box.appendChild(el('div', 'yl-note', word(state, 'tiles_note', { limit: state.data.embed_limit })));
+    }
     if (state.data.mode === 'points') {
       box.appendChild(el('div', 'yl-note', word(state, 'points_note', { limit: state.data.embed_limit })));
     }
@@ -481,13 +516,15 @@
       append(row, [swatch, el('span', 'yl-label', c.label), el('span', 'yl-count', counts[c.key] || 0)]);
       state.legendRows.appendChild(row);
     });
-    var total = visibleEntries(state).length;
-    state.legendTotal.textContent = word(state, 'shown', { shown: total, total: state.entries.length });
+    var shown = state.tiles ? state.tiles.shown() : visibleEntries(state).length;
+    var total = state.tiles ? state.tiles.total() : state.entries.length;
+    state.legendTotal.textContent = word(state, 'shown', { shown: shown, total: total });
   }
 
   function setColour(state, colour) {
     state.colour = colour === 'stage' ? 'stage' : 'level';
     state.entries.forEach(function (e) { e.layer.setStyle({ fillColor: colourOf(state, e.p) }); });
+    if (state.tiles) state.tiles.restyle();
     updateLegend(state);
   }
 
@@ -496,6 +533,11 @@
     state.entries.forEach(function (e) {
       bounds.extend(e.layer.getBounds ? e.layer.getBounds() : e.layer.getLatLng());
     });
+    if (state.tiles && state.tiles.bounds()) {
+      bounds = state.tiles.bounds();
+      var zoom = state.tiles.firstZoom(bounds);
+      if (zoom > state.map.getBoundsZoom(bounds)) { state.map.setView(bounds.getCenter(), zoom, { animate: false }); return; }
+    }
     if (!bounds.isValid()) bounds = state.layers.communities.getBounds();
     if (bounds.isValid()) state.map.fitBounds(bounds, { padding: [30, 30], animate: false });
   }
@@ -512,6 +554,9 @@
       setColour: function (c) { setColour(state, c); },
       setFilter: function (name, value) { state.filters[name] = value || ''; state.selects[name].value = value || ''; applyFilters(state); },
       visibleCodes: function () { return visibleEntries(state).map(function (e) { return e.p.code; }); },
+      // Above the embed limit: codes of the parcels MapLibre has drawn in the view.
+      renderedCodes: function () { return state.tiles ? state.tiles.renderedCodes() : null; },
+      glMap: function () { return state.tiles ? state.tiles.glMap : null; },
       pixelOf: function (code) {
         // Page coordinates of a point inside the parcel (for browser tests and other scripts).
         var e = entryOf(state, code);
@@ -561,7 +606,7 @@
     control('topleft', function () { return searchBox(state); }).addTo(map);
     control('topleft', function () { return filterPanel(state); }).addTo(map);
     control('bottomright', function () { return legendPanel(state); }).addTo(map);
-    map.on('overlayadd overlayremove', function () { updateLegend(state); });
+    map.on('overlayadd overlayremove', function () { if (state.tiles) state.tiles.filter(); updateLegend(state); });
     measurePopupPadding(state);
     keepGrownPopupsInView(map);
     map.on('resize', function () { measurePopupPadding(state); });
@@ -571,6 +616,12 @@
     global.YatouPlanner.current = api;
     return api;
   }
+
+  // What planner_tiles.js builds with: the same popup, tooltip and words as embedded parcels.
+  var parts = {
+    el: el, word: word, fillTemplate: fillTemplate,
+    popupContent: popupContent, tooltipContent: tooltipContent
+  };
 
   global.YatouPlanner = { init: init };
 })(window);

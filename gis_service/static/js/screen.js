@@ -408,6 +408,17 @@
     restyle(levels);
   }
 
+  // Above map_embed_limit the parcels come from vector tiles as of the date shown
+  // (screen_tiles.js); the JSON then carries no outlines.
+  function drawParcelTiles(asOf) {
+    if (!map) setupMap();
+    if (!bounds && cfg.tiles.bounds) {
+      bounds = L.latLngBounds(cfg.tiles.bounds);
+      fit();
+    }
+    window.YatouScreenTiles.show(map, cfg, asOf, key);
+  }
+
   function restyle(levels) {
     Object.keys(layersByCode).forEach(function (code) {
       var entry = layersByCode[code];
@@ -569,6 +580,7 @@
     changed("watch", data.watch, drawWatch);
     changed("units", data.overdue_by_unit, drawUnits);
     if (data.parcels) drawParcels(data.parcels);
+    if (cfg.tiles) drawParcelTiles(data.as_of);
     if (data.levels_by_code) restyle(data.levels_by_code);
   }
 

@@ -1,0 +1,256 @@
+/*
+ * Yatou renewal map: the planners' map above map_embed_limit (issue 10, goal 4).
+ *
+ * No parcel is embedded in the page: MapLibre GL (through @maplibre/maplibre-gl-leaflet, a
+ * layer inside the Leaflet map of the folium page) draws them from the service's own vector
+ * tiles. Colours and filters become MapLibre expressions built from the same embedded classes
+ * planner.js uses; a filter changes the layers' filter, never refetches data. Legend counts
+ * come from the embedded groups (parcels counted per category, stage, level, community and
+ * deadline window). A click asks the service for the parcel's popup record and planner.js
+ * builds the same popup from it, with textContent. The style loads no glyphs or sprites: the
+ * page makes no request off the machine. This file spells no word and no colour.
+ */
+(function (global) {
+  'use strict';
+
+  var SOURCE = 'parcels';
+  var FILL = 'parcels-fill';
+  var LINE = 'parcels-line';
+  var PANE = 'yatouParcels';
+  var TILE_MAX_ZOOM = 16; // deeper views overzoom the z16 tiles: ~360 parcels a tile already
+  // The first view holds about this many parcels at most: a view of the whole of 100,000
+  // parcels asks PostgreSQL to build tiles of all of them (tens of seconds cold) to draw shapes
+  // smaller than a pixel. Past the budget the map opens zoomed in on the data's middle.
+  var FIRST_VIEW_PARCELS = 10000;
+  var LEVEL = ['to-string', ['coalesce', ['get', 'level'], 'grey']];
+  var CATEGORY = ['to-string', ['get', 'category']];
+  var DEADLINE = ['to-string', ['get', 'deadline']];
+
+  function absolute(path) {
+    // MapLibre fetches tiles from a worker, which has no page URL to resolve a path against.
+    return global.location.origin + path;
+  }
+
+  function matchExpression(input, classes, fallback) {
+    var e = ['match', input];
+    classes.forEach(function (c) { e.push(c.key, c.colour); });
+    e.push(fallback);
+    return e;
+  }
+
+  function colourExpression(state) {
+    var d = state.data;
+    if (state.colour === 'stage') {
+      var stageKey = ['concat', CATEGORY, '/', ['to-string', ['get', 'stage']]];
+      return matchExpression(stageKey, d.stages, d.unknown_colour);
+    }
+    return matchExpression(LEVEL, d.levels, d.unknown_colour);
+  }
+
+  // The deadline windows of payload.deadline_windows, on the bounds the page was given.
+  function windowExpression(bounds, name) {
+    var open = ['all', ['has', 'deadline'], ['!=', LEVEL, 'green']];
+    if (name === 'overdue') return ['all', open, ['<', DEADLINE, bounds.on]];
+    var end = name === 'month' ? bounds.month_end : bounds.quarter_end;
+    return ['all', open, ['>=', DEADLINE, bounds.on], ['<=', DEADLINE, end]];
+  }
+
+  function shownCategories(state) {
+    var f = state.filters;
+    return state.data.categories.map(function (c) { return c.key; }).filter(function (key) {
+      var group = state.layers[key];
+      return group && state.map.hasLayer(group) && (!f.category || f.category === key);
+    });
+  }
+
+  function filterExpression(state) {
+    var f = state.filters;
+    var all = ['all', ['in', CATEGORY, ['literal', shownCategories(state)]]];
+    if (f.community) all.push(['==', ['to-string', ['get', 'community']], f.community]);
+    if (f.level) all.push(['==', LEVEL, f.level]);
+    if (f.window) all.push(windowExpression(state.data.tiles.window_bounds, f.window));
+    return all;
+  }
+
+  function style(state) {
+    var t = state.data.tiles;
+    var source = { type: 'vector', tiles: [absolute(t.tile_url)], minzoom: 0, maxzoom: TILE_MAX_ZOOM };
+    var filter = filterExpression(state);
+    var common = { source: SOURCE, 'source-layer': 'parcels', filter: filter };
+    return {
+      version: 8,
+      sources: { parcels: source },
+      layers: [
+        L.extend({ id: FILL, type: 'fill', paint: { 'fill-color': colourExpression(state), 'fill-opacity': 0.75 } }, common),
+        L.extend({ id: LINE, type: 'line', paint: { 'line-color': state.data.parcel_outline, 'line-width': 1, 'line-opacity': 0.9 } }, common)
+      ]
+    };
+  }
+
+  /* ---------- counts from the embedded groups ---------- */
+
+  // A group row: [category, stage, level, community, window bucket, parcels].
+  function groupPasses(state, g) {
+    var f = state.filters;
+    var group = state.layers[g[0]];
+    if (!group || !state.map.hasLayer(group)) return false;
+    if (f.category && g[0] !== f.category) return false;
+    if (f.community && g[3] !== f.community) return false;
+    if (f.level && g[2] !== f.level) return false;
+    if (f.window && state.data.tiles.buckets[g[4]].indexOf(f.window) < 0) return false;
+    return true;
+  }
+
+  function counts(state) {
+    var out = {};
+    state.data.tiles.groups.forEach(function (g) {
+      if (!groupPasses(state, g)) return;
+      var key = state.colour === 'stage' ? g[0] + '/' + g[1] : g[2];
+      out[key] = (out[key] || 0) + g[5];
+    });
+    return out;
+  }
+
+  function sum(groups, keep) {
+    return groups.reduce(function (n, g) { return keep(g) ? n + g[5] : n; }, 0);
+  }
+
+  // The zoom to open at: the data's bounds fitted, then closer while the view would hold more
+  // than FIRST_VIEW_PARCELS (the parcels taken as spread evenly over their bbox).
+  function firstZoom(map, bounds, total) {
+    var size = map.getSize();
+    var zoom = map.getBoundsZoom(bounds);
+    var spanX = bounds.getEast() - bounds.getWest();
+    var spanY = bounds.getNorth() - bounds.getSouth();
+    var share = function (z) {
+      var middle = map.project(bounds.getCenter(), z);
+      var nw = map.unproject(middle.subtract(size.divideBy(2)), z);
+      var se = map.unproject(middle.add(size.divideBy(2)), z);
+      var degX = se.lng - nw.lng;
+      var degY = nw.lat - se.lat;
+      return Math.min(1, degX / Math.max(spanX, 1e-9)) * Math.min(1, degY / Math.max(spanY, 1e-9));
+    };
+    while (zoom < TILE_MAX_ZOOM && total * share(zoom) > FIRST_VIEW_PARCELS) zoom += 1;
+    return zoom;
+  }
+
+  /* ---------- clicks, hover, search ---------- */
+
+  function featureAt(glMap, latlng) {
+    var found = glMap.queryRenderedFeatures(glMap.project([latlng.lng, latlng.lat]), { layers: [FILL] });
+    return found.length ? found[0].properties : null;
+  }
+
+  function fetchJson(url) {
+    return global.fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      .then(function (r) {
+        if (!r.ok) throw new Error(String(r.status));
+        return r.json();
+      });
+  }
+
+  function openPopup(state, parts, code, latlng) {
+    var popup = L.popup({ minWidth: 260, maxWidth: 360, autoPanPaddingTopLeft: state.popupPadding })
+      .setLatLng(latlng)
+      .setContent(parts.el('div', 'yatou-popup', parts.word(state, 'loading')))
+      .openOn(state.map);
+    var url = parts.fillTemplate(state.data.tiles.popup_url, 'code', code);
+    return fetchJson(url).then(function (p) {
+      popup.setContent(parts.popupContent(state, p));
+    }, function (err) {
+      popup.setContent(parts.el('div', 'yatou-popup', parts.word(state, 'popup_failed', { status: err.message })));
+    });
+  }
+
+  function hover(state, parts, glMap, ready) {
+    var tooltip = L.tooltip({ direction: 'top', offset: [0, -8] });
+    var pending = null;
+    state.map.on('mousemove', function (ev) {
+      if (ev.originalEvent.buttons) return; // dragging: no hover work per move
+      pending = ev.latlng;
+      global.requestAnimationFrame(function () {
+        if (!pending || !ready()) return;
+        var p = featureAt(glMap, pending);
+        var latlng = pending;
+        pending = null;
+        state.map.getContainer().style.cursor = p ? 'pointer' : '';
+        if (!p) { state.map.closeTooltip(tooltip); return; }
+        tooltip.setLatLng(latlng).setContent(parts.tooltipContent(state, p));
+        if (!state.map.hasLayer(tooltip)) state.map.openTooltip(tooltip);
+      });
+    });
+    state.map.on('mouseout', function () { pending = null; state.map.closeTooltip(tooltip); });
+  }
+
+  function search(state, query) {
+    var url = state.data.tiles.search_url + '&q=' + encodeURIComponent(query);
+    return fetchJson(url).then(function (fc) {
+      return (fc.features || []).filter(function (f) { return f.geometry; }).map(function (f) {
+        return { p: f.properties, bounds: L.geoJSON(f.geometry).getBounds() };
+      });
+    });
+  }
+
+  /* ---------- the layer ---------- */
+
+  // Redrawn when a pan ends, as Leaflet's own canvas renderer is: during a drag the drawn
+  // canvas (with its padding) slides with the map pane, and no GL frame is rendered per mouse
+  // move. Those per-move frames stalled panning where WebGL runs on the CPU (no GPU).
+  var PanEndLayer = L.MaplibreGL.extend({
+    getEvents: function () {
+      var events = L.MaplibreGL.prototype.getEvents.call(this);
+      events.moveend = events.move;
+      delete events.move;
+      return events;
+    }
+  });
+
+  function attach(state, parts) {
+    var pane = state.map.createPane(PANE);
+    pane.style.zIndex = 450; // above the light base and the outlines (overlayPane, 400)
+    var layer = new PanEndLayer({ style: style(state), pane: PANE, interactive: false, attributionControl: false });
+    layer.addTo(state.map);
+    var glMap = layer.getMaplibreMap();
+    // The style is inline (no request): it is loaded ('styledata') long before every tile of
+    // the view has arrived ('load'), and parcels drawn by then can be clicked and filtered.
+    var loaded = false;
+    glMap.once('styledata', function () { loaded = true; });
+    var ready = function () { return loaded; };
+    state.map.on('click', function (ev) {
+      var p = ready() ? featureAt(glMap, ev.latlng) : null;
+      if (p && p.code) openPopup(state, parts, String(p.code), ev.latlng);
+    });
+    hover(state, parts, glMap, ready);
+    var groups = state.data.tiles.groups;
+    var whenReady = function (fn) { if (ready()) fn(); else glMap.once('styledata', fn); };
+    return {
+      glMap: glMap,
+      filter: function () {
+        whenReady(function () {
+          var e = filterExpression(state);
+          glMap.setFilter(FILL, e);
+          glMap.setFilter(LINE, e);
+        });
+      },
+      restyle: function () {
+        whenReady(function () { glMap.setPaintProperty(FILL, 'fill-color', colourExpression(state)); });
+      },
+      counts: function () { return counts(state); },
+      shown: function () { return sum(groups, function (g) { return groupPasses(state, g); }); },
+      total: function () { return sum(groups, function () { return true; }); },
+      communities: function () { return groups.map(function (g) { return g[3]; }).filter(Boolean); },
+      bounds: function () { return state.data.tiles.bounds ? L.latLngBounds(state.data.tiles.bounds) : null; },
+      firstZoom: function (bounds) { return firstZoom(state.map, bounds, sum(groups, function () { return true; })); },
+      renderedCodes: function () {
+        if (!ready()) return [];
+        var codes = {};
+        glMap.queryRenderedFeatures({ layers: [FILL] }).forEach(function (f) { codes[f.properties.code] = true; });
+        return Object.keys(codes);
+      },
+      search: function (query) { return search(state, query); },
+      open: function (code, latlng) { return openPopup(state, parts, code, latlng); }
+    };
+  }
+
+  global.YatouPlannerTiles = { attach: attach };
+})(window);
