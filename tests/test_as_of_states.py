@@ -42,7 +42,11 @@ changes = st.fixed_dictionaries(
         "geometry": st.integers(0, 2).map(_square),
         "milestones": st.lists(
             st.fixed_dictionaries(
-                {"name": st.sampled_from(["设计", "施工"]), "due_date": st.none(), "done_on": st.none()}
+                {
+                    "name": st.sampled_from(["设计", "施工"]),
+                    "due_date": st.none(),
+                    "done_on": st.none(),
+                }
             ),
             max_size=2,
         ),

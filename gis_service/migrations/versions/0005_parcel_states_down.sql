@@ -8,6 +8,25 @@ DROP FUNCTION IF EXISTS parcel_as_of(date, text, geometry);
 DROP TABLE IF EXISTS parcel_state;
 DROP AGGREGATE IF EXISTS jsonb_merge_agg(jsonb);
 
+DROP TRIGGER IF EXISTS parcel_keep_history ON parcel;
+DROP FUNCTION IF EXISTS parcel_keep_history();
+ALTER TABLE parcel_event ADD CONSTRAINT parcel_event_parcel_id_fkey
+    FOREIGN KEY (parcel_id) REFERENCES parcel (id);
+DROP TRIGGER IF EXISTS parcel_geom_in_service_area_moved ON parcel;
+DROP TRIGGER IF EXISTS parcel_geom_in_service_area ON parcel;
+DROP FUNCTION IF EXISTS parcel_geom_in_service_area();
+CREATE FUNCTION parcel_geom_in_service_area() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM service_area a WHERE ST_CoveredBy(NEW.geom, a.geom)) THEN
+        RAISE EXCEPTION 'geometry of parcel % lies outside the service area', NEW.code
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'parcel_geom_in_service_area';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER parcel_geom_in_service_area
+    BEFORE INSERT OR UPDATE OF geom ON parcel
+    FOR EACH ROW EXECUTE FUNCTION parcel_geom_in_service_area();
+
 CREATE FUNCTION parcel_as_of(as_of date, only_code text DEFAULT NULL, within geometry DEFAULT NULL)
 RETURNS SETOF parcel_current
 LANGUAGE sql STABLE AS $$

@@ -104,6 +104,13 @@ END $$;
 
 CREATE FUNCTION parcel_state_follow_events() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- the foreign key's check, once a statement (issue 12 goal 6: a row trigger per event
+    -- was a fifth of a bulk import); parcels are never removed (soft delete), see below
+    IF EXISTS (SELECT 1 FROM added a WHERE NOT EXISTS (SELECT 1 FROM parcel p WHERE p.id = a.parcel_id))
+    THEN
+        RAISE EXCEPTION 'parcel_event refers to a parcel that does not exist'
+            USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'parcel_event_parcel_id_fkey';
+    END IF;
     PERFORM parcel_state_refold(array_agg(t.parcel_id), array_agg(t.from_day))
     FROM (SELECT parcel_id, min(effective_date) AS from_day FROM added GROUP BY parcel_id) AS t
     HAVING count(*) > 0;
@@ -135,3 +142,48 @@ LANGUAGE sql STABLE AS $$
       AND (within IS NULL OR st.geom && within)
       AND (only_code IS NULL OR (st.fields).code = only_code)
 $$;
+
+-- issue 12 goal 6: the checks that ran once a row, once a statement. The foreign key of
+-- parcel_event.parcel_id becomes the check above plus a refusal to remove a parcel that has
+-- events (what the key's NO ACTION did); the service-area rule checks the statement's new or
+-- moved outlines together, same constraint name and message, so the row path's 422 holds.
+ALTER TABLE parcel_event DROP CONSTRAINT parcel_event_parcel_id_fkey;
+CREATE FUNCTION parcel_keep_history() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM parcel_event e WHERE e.parcel_id = OLD.id) THEN
+        RAISE EXCEPTION 'parcel % has history; parcels are soft-deleted', OLD.code
+            USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'parcel_event_parcel_id_fkey';
+    END IF;
+    RETURN OLD;
+END $$;
+CREATE TRIGGER parcel_keep_history BEFORE DELETE ON parcel
+    FOR EACH ROW EXECUTE FUNCTION parcel_keep_history();
+
+DROP TRIGGER parcel_geom_in_service_area ON parcel;
+DROP FUNCTION parcel_geom_in_service_area();
+CREATE FUNCTION parcel_geom_in_service_area() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    outside text;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT n.code INTO outside FROM added n
+        WHERE NOT EXISTS (SELECT 1 FROM service_area a WHERE ST_CoveredBy(n.geom, a.geom))
+        LIMIT 1;
+    ELSE
+        SELECT n.code INTO outside FROM added n JOIN replaced o USING (id)
+        WHERE n.geom IS DISTINCT FROM o.geom
+          AND NOT EXISTS (SELECT 1 FROM service_area a WHERE ST_CoveredBy(n.geom, a.geom))
+        LIMIT 1;
+    END IF;
+    IF outside IS NOT NULL THEN
+        RAISE EXCEPTION 'geometry of parcel % lies outside the service area', outside
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'parcel_geom_in_service_area';
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER parcel_geom_in_service_area AFTER INSERT ON parcel
+    REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION parcel_geom_in_service_area();
+CREATE TRIGGER parcel_geom_in_service_area_moved AFTER UPDATE ON parcel
+    REFERENCING OLD TABLE AS replaced NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION parcel_geom_in_service_area();
