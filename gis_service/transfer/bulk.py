@@ -164,7 +164,9 @@ def _converted(column: pd.Series, name: str, year: int, refused: list[Refusal]) 
             refused += [Refusal(row, name, str(value), str(error)) for row in rows]
     # Built as objects: Series.map would turn integers back into floats when a cell is blank
     # (a float column with NaN), and COPY refuses "3.0" for an integer column.
-    cells = [values[v] if present else None for v, present in zip(column, column.notna())]
+    cells = [
+        values[v] if present else None for v, present in zip(column, column.notna(), strict=True)
+    ]
     return pd.Series(cells, index=column.index, dtype=object)
 
 
