@@ -43,7 +43,7 @@ def refused_rows(session: Session) -> list[dict[str, Any]]:
     rows = []
     for number, rule in enumerate(rules):
         params |= {f"field_{number}": rule.field, f"reason_{number}": rule.reason}
-        value = "s.kind" if rule.field == "geometry" else f"CAST(s.{rule.field} AS text)"
+        value = _shown_value(rule.field)
         rows.append(
             f"(CAST(:field_{number} AS text), {value}, ({rule.expression}) IS FALSE,"
             f" CAST(:reason_{number} AS text))"
@@ -51,6 +51,13 @@ def refused_rows(session: Session) -> list[dict[str, Any]]:
     statement = sql_file("bulk_refusals").format(table_rules=",\n    ".join(rows))
     result = session.execute(text(statement), params).mappings()
     return [dict(row) for row in result]
+
+
+def _shown_value(field: str) -> str:
+    """The SQL of the value a refusal shows for a field: the staged cell, or the outline's kind."""
+    if field == "geometry":
+        return "s.kind"
+    return f"CAST(s.{field} AS text)" if field in STAGED_COLUMNS else "NULL"
 
 
 @dataclass(frozen=True)
