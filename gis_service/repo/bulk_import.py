@@ -1,20 +1,22 @@
 """Set-based writes of many new parcels: COPY into a staging table, check in SQL, two INSERTs.
 
-The bulk path of `gis_service.transfer.bulk`: the same rules as the table's constraints and
-the same `create` events as `parcel_writes.create_parcel`, for a whole file at once.
+The bulk path of `gis_service.transfer.bulk`: the table's own constraints (read from the
+catalogue) checked set-based, and the same `create` events as `parcel_writes.create_parcel`,
+for a whole file at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from gis_service.repo.parcel_writes import CONSTRAINT_MESSAGES
 from gis_service.repo.sql_files import sql_file
-from gis_service.rules.stages import CATEGORIES, STAGES
 
 STAGED_COLUMNS: Final[tuple[str, ...]] = (
     "row_number", "code", "name", "category", "stage", "progress", "start_date", "deadline",
@@ -33,14 +35,55 @@ def stage_rows(session: Session, rows: Iterable[Sequence[Any]]) -> None:
 
 def refused_rows(session: Session) -> list[dict[str, Any]]:
     """Every rule a staged row breaks: row number, field, value, reason (at most 1000)."""
-    pairs = [(c, s) for c in CATEGORIES for s in STAGES[c]]
-    params = {
-        "categories": [c for c, _ in pairs],
-        "stages": [s for _, s in pairs],
-        "last_stages": [STAGES[c][-1] for c in CATEGORIES],  # the last stage is completed
+    rules = table_rules(session)
+    params: dict[str, Any] = {
+        "community_reason": CONSTRAINT_MESSAGES["parcel_community_fkey"][1],
+        "service_area_reason": CONSTRAINT_MESSAGES["parcel_geom_in_service_area"][1],
     }
-    result = session.execute(text(sql_file("bulk_refusals")), params).mappings()
+    rows = []
+    for number, rule in enumerate(rules):
+        params |= {f"field_{number}": rule.field, f"reason_{number}": rule.reason}
+        value = _shown_value(rule.field)
+        rows.append(
+            f"(CAST(:field_{number} AS text), {value}, ({rule.expression}) IS FALSE,"
+            f" CAST(:reason_{number} AS text))"
+        )
+    statement = sql_file("bulk_refusals").format(table_rules=",\n    ".join(rows))
+    result = session.execute(text(statement), params).mappings()
     return [dict(row) for row in result]
+
+
+def _shown_value(field: str) -> str:
+    """The SQL of the value a refusal shows for a field: the staged cell, or the outline's kind."""
+    if field == "geometry":
+        return "s.kind"
+    return f"CAST(s.{field} AS text)" if field in STAGED_COLUMNS else "NULL"
+
+
+@dataclass(frozen=True)
+class TableRule:
+    """A rule of the parcel table as SQL over the staging columns, with its field and sentence."""
+
+    expression: str
+    field: str
+    reason: str
+
+
+def table_rules(session: Session) -> list[TableRule]:
+    """The parcel table's CHECK constraints and NOT NULL columns that staged rows can break.
+
+    Read from the catalogue (bulk_table_rules.sql), so the bulk path checks exactly what the
+    table enforces, with the row path's sentences (parcel_writes.CONSTRAINT_MESSAGES).
+    """
+    rules = []
+    for name, expression, columns in session.execute(text(sql_file("bulk_table_rules"))):
+        if not set(columns) <= set(STAGED_COLUMNS):
+            continue  # version, audit columns: the insert sets them
+        field = "geometry" if columns == ["geom"] else columns[-1]
+        default = (field, f"{field} must be given" if name in columns else f"breaks rule {name}")
+        field, reason = CONSTRAINT_MESSAGES.get(name, default)
+        rules.append(TableRule(expression, field, reason))
+    return rules
 
 
 def insert_staged(session: Session, *, actor: str, effective_date: date) -> int:

@@ -28,7 +28,13 @@ from gis_service.rules.roles import Operation
 from gis_service.settings import Settings
 from gis_service.transfer.cells import CellError, cell_value, is_blank
 from gis_service.transfer.columns import category_of, field_of_header, stage_of
-from gis_service.transfer.crs import CrsDecision, decide_crs, to_lonlat, transform_geometry
+from gis_service.transfer.crs import (
+    CrsDecision,
+    decide_crs,
+    sample_points,
+    to_lonlat,
+    transform_geometry,
+)
 from gis_service.transfer.rows import Refusal
 
 FIELDS: Final = bulk_import.STAGED_COLUMNS[1:-1]
@@ -98,9 +104,9 @@ def prepare(
     frame = pyogrio.read_dataframe(path)
     names = {c: field_of_header(c) for c in frame.columns if c != frame.geometry.name}
     table = pd.DataFrame({f: frame[c] for c, f in names.items() if f in FIELDS})
-    coords = shapely.get_coordinates(frame.geometry.values[:100])
-    points = [(float(x), float(y)) for x, y in coords]
-    decision = decide_crs(points, declared=_crs(frame), override=crs, gcj02=gcj02)
+    decision = decide_crs(
+        sample_points(frame.geometry.values), declared=_crs(frame), override=crs, gcj02=gcj02
+    )
     refused: list[Refusal] = []
     if decision.crs is None:
         refused.append(Refusal(1, "geometry", "", decision.reason))
@@ -156,7 +162,12 @@ def _converted(column: pd.Series, name: str, year: int, refused: list[Refusal]) 
             values[value] = _BAD
             rows = [i + 1 for i, v in enumerate(column) if v == value]
             refused += [Refusal(row, name, str(value), str(error)) for row in rows]
-    return column.map(values).astype(object).where(column.notna(), None)
+    # Built as objects: Series.map would turn integers back into floats when a cell is blank
+    # (a float column with NaN), and COPY refuses "3.0" for an integer column.
+    cells = [
+        values[v] if present else None for v, present in zip(column, column.notna(), strict=True)
+    ]
+    return pd.Series(cells, index=column.index, dtype=object)
 
 
 def _lonlat(geometry: Any, decision: CrsDecision) -> Any:

@@ -10,7 +10,7 @@ EPSG:4513–4533; Rongcheng is zone 41, EPSG:4529), and survey lists with X nort
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -26,6 +26,10 @@ LONLAT: Final = 4326
 GK_NO_PREFIX: Final = 4550  # CGCS2000 3-degree Gauss-Kruger CM 123E, easting without zone
 GK_ZONE_25: Final = 4513  # CGCS2000 3-degree GK zone 25; zone z is 4513 + (z - 25)
 _LONLAT_CODES: Final = frozenset({4326, 4490})
+# The numbers a decision reads: up to 50 from each outline, until this many (row and bulk
+# imports sample alike, so one file gets one decision whichever path reads it).
+SAMPLE_POINTS: Final = 5000
+SAMPLE_PER_GEOMETRY: Final = 50
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,18 @@ def decide_crs(
     if declared:
         reason = f"the file says {declared}, but {reason}"
     return CrsDecision(crs, swapped, shift, reason + why_shift)
+
+
+def sample_points(geometries: Iterable[Any]) -> list[tuple[float, float]]:
+    """The coordinates a CRS decision reads: the first of each non-empty geometry, in order."""
+    points: list[tuple[float, float]] = []
+    for geometry in geometries:
+        if geometry is not None and not geometry.is_empty:
+            coords = shapely.get_coordinates(geometry)[:SAMPLE_PER_GEOMETRY]
+            points += [(float(x), float(y)) for x, y in coords]
+        if len(points) >= SAMPLE_POINTS:
+            break
+    return points
 
 
 def guess_from_values(points: Sequence[tuple[float, float]]) -> tuple[str, bool, str] | None:

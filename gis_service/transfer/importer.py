@@ -28,7 +28,7 @@ from gis_service.parcels.parcel_input import NOT_NULL
 from gis_service.repo import parcel_reads
 from gis_service.settings import Settings
 from gis_service.transfer.choices import ImportOptions
-from gis_service.transfer.crs import CrsDecision, decide_crs, to_lonlat
+from gis_service.transfer.crs import CrsDecision, decide_crs, sample_points, to_lonlat
 from gis_service.transfer.points import metres_outside, square_around
 from gis_service.transfer.report import Change, ImportReport, Note, Update
 from gis_service.transfer.rows import ParsedRow, Refusal, parse_rows, unknown_columns
@@ -36,7 +36,6 @@ from gis_service.transfer.sources import Source, read_source
 
 # Geometries closer than this (degrees, about 0.1 m) are the same: files round coordinates.
 SAME_SHAPE_DEGREES: Final = 1e-6
-CRS_SAMPLE_POINTS: Final = 5000
 
 
 Progress = Callable[[int, int], None]
@@ -82,16 +81,9 @@ def import_file(
 
 def _decision(source: Source, options: ImportOptions) -> CrsDecision:
     """The CRS decision from a sample of the file's coordinates."""
-    points: list[tuple[float, float]] = []
-    for row in source.rows:
-        if row.geometry is not None and not row.geometry.is_empty:
-            coords = shapely.get_coordinates(row.geometry)
-            points += [(float(x), float(y)) for x, y in coords[:50]]
-        if len(points) >= CRS_SAMPLE_POINTS:
-            break
     try:
         return decide_crs(
-            points,
+            sample_points(row.geometry for row in source.rows),
             declared=source.crs,
             override=options.crs,
             gcj02=options.gcj02,
