@@ -6,7 +6,7 @@ T4); "done" means `completed_on` is set and not after the as-of date (docs/data-
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -89,22 +89,25 @@ def compute_kpis(
     thresholds: RiskThresholds = DEFAULT_THRESHOLDS,
 ) -> list[Kpi]:
     """Every KPI of the plan on a date, from parcel states as of that date (None = absent)."""
-    states = tuple(p for p in parcels if p is not None)
-    base = None if baseline is None else tuple(p for p in baseline if p is not None)
+    # Grouped once: at city scale, 13 targets × 100,000 parcels × 2 dates of set tests
+    # were most of a KPI answer.
+    states = _by_target(p for p in parcels if p is not None)
+    base = None if baseline is None else _by_target(p for p in baseline if p is not None)
     return [_compute(d, states, base, on, thresholds) for d in KPI_DEFINITIONS]
 
 
 def _compute(
     definition: KpiDefinition,
-    states: Sequence[Parcel],
-    baseline: Sequence[Parcel] | None,
+    states: Mapping[str, tuple[Parcel, ...]],
+    baseline: Mapping[str, tuple[Parcel, ...]] | None,
     on: date,
     thresholds: RiskThresholds,
 ) -> Kpi:
-    """One KPI: select its parcels, measure, and grade like a parcel of that deadline."""
+    """One KPI: take its parcels, measure, and grade like a parcel of that deadline."""
+    target = definition.plan_target
     scope = Scope(
-        parcels=_select(states, definition.plan_target),
-        baseline=None if baseline is None else _select(baseline, definition.plan_target),
+        parcels=states.get(target, ()),
+        baseline=None if baseline is None else baseline.get(target, ()),
         on=on,
     )
     actual, detail = definition.measure(scope)
@@ -235,9 +238,13 @@ def is_done(parcel: Parcel, on: date) -> bool:
     return completed is not None and completed <= on
 
 
-def _select(parcels: Sequence[Parcel], plan_target: str) -> tuple[Parcel, ...]:
-    """The parcels that count towards one target of the plan."""
-    return tuple(p for p in parcels if plan_target in _targets(p))
+def _by_target(parcels: Iterable[Parcel]) -> dict[str, tuple[Parcel, ...]]:
+    """The parcels that count towards each target of the plan, in the order given."""
+    groups: dict[str, list[Parcel]] = {}
+    for parcel in parcels:
+        for target in _targets(parcel):
+            groups.setdefault(target, []).append(parcel)
+    return {target: tuple(group) for target, group in groups.items()}
 
 
 def _targets(parcel: Parcel) -> frozenset[str]:
