@@ -89,6 +89,7 @@ def test_clicking_a_parcel_opens_its_popup(map_page: tuple[Page, Recorder]) -> N
     assert tab.locator(".leaflet-popup-content .yp-code").inner_text() == target["code"]
     assert "查看变更历史" in tab.locator(".leaflet-popup-content").inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
+    tab.wait_for_timeout(800)  # the popup's auto-pan (animated) ends before the picture
     tab.screenshot(path=str(ARTIFACTS / "planner_tiles_popup.png"))
 
 
