@@ -275,7 +275,20 @@ def test_done_when_new_user_moves_shangcheng_on_a_phone(
             document.querySelector('.yatou-titlebar').getBoundingClientRect().bottom]"""
     )
     assert top >= bar_bottom
+    # No control lies over the popup: the points 24 px inside its left edge are the popup's own.
+    covered = page.evaluate(
+        """(() => { const box = document.querySelector('.leaflet-popup-content-wrapper')
+                                   .getBoundingClientRect();
+                  return [0.2, 0.5, 0.8].map(f => document.elementFromPoint(
+                      box.left + 24, box.top + f * box.height).closest('.leaflet-popup') === null);
+                })()"""
+    )
+    assert covered == [False, False, False]
+    close = page.locator(".leaflet-popup-close-button").bounding_box()
+    assert close is not None and close["x"] + close["width"] <= page.viewport_size["width"]
     page.screenshot(path=str(ARTIFACTS / "map_popup_phone.png"))
+    page.locator(".leaflet-popup-close-button").click()
+    page.locator(".yatou-search input").wait_for(state="visible")
     assert_clean(rec, server)
 
 

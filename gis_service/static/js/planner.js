@@ -580,8 +580,13 @@
   // function here), fetch the photos again and loop.
   function keepGrownPopupsInView(map) {
     var open = null;
-    map.on('popupopen', function (e) { open = e.popup; });
-    map.on('popupclose', function (e) { if (open === e.popup) open = null; });
+    var classes = map.getContainer().classList;
+    // planner.css hides the corner controls on a phone while this class is set: there they
+    // cover the popup's left edge, and the popup's close button brings them back.
+    map.on('popupopen', function (e) { open = e.popup; classes.add('yatou-popup-open'); });
+    map.on('popupclose', function (e) {
+      if (open === e.popup) { open = null; classes.remove('yatou-popup-open'); }
+    });
     map.getPane('popupPane').addEventListener('load', function () {
       if (open && open.isOpen()) open.setLatLng(open.getLatLng());
     }, true);  // load does not bubble: caught on the way down
