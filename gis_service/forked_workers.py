@@ -43,14 +43,16 @@ class ForkedWorkers:
     def __init__(self, config: Config, sock: socket.socket, count: int) -> None:
         self.config = config
         self.sock = sock
+        self.count = count
         self.stop = threading.Event()
-        self.processes = [self._start() for _ in range(count)]
+        self.processes: list[BaseProcess] = []
 
     def run(self) -> None:
-        """Wait for a stop signal, replacing workers that die; then stop and join them."""
-        for number in STOP_SIGNALS:
+        """Fork the workers, replace those that die until a stop signal; then stop them all."""
+        for number in STOP_SIGNALS:  # before the forks: a signal meanwhile is not lost
             signal.signal(number, lambda *_: self.stop.set())
-        logger.info("Supervising %d forked workers", len(self.processes))
+        self.processes = [self._start() for _ in range(self.count)]
+        logger.info("Supervising %d forked workers", self.count)
         while not self.stop.wait(CHECK_SECONDS):
             self._replace_dead()
         for process in self.processes:
