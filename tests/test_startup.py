@@ -97,9 +97,13 @@ def forked_server(settings: Settings) -> Iterator[tuple[subprocess.Popen[bytes],
         wait_until(lambda: answers(f"{base}/healthz"))
         yield server, base
     finally:
-        if server.poll() is None:
-            server.kill()
+        workers = children(server.pid) if server.poll() is None else []
+        server.terminate()  # the supervisor stops its workers; if it cannot, they are killed
+        try:
             server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            for pid in [*workers, server.pid]:
+                os.kill(pid, signal.SIGKILL)
 
 
 def test_forked_workers_serve_and_a_dead_one_is_replaced(
