@@ -4,6 +4,7 @@ bench/bench_startup.py; these tests only guard what it depends on."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -103,7 +104,8 @@ def forked_server(settings: Settings) -> Iterator[tuple[subprocess.Popen[bytes],
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             for pid in [*workers, server.pid]:
-                os.kill(pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
 
 
 def test_forked_workers_serve_and_a_dead_one_is_replaced(
