@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from typing import Final
 
 from gis_service.settings import Settings
-
-WORKER_HEALTHCHECK_SECONDS: Final = 60
 
 # Connections left for the command line, psql, backups and a replica's WAL sender.
 SPARE_CONNECTIONS: Final = 6
@@ -36,8 +35,8 @@ def sized_settings(settings: Settings, workers: int) -> Settings:
 def connection_budget(settings: Settings) -> int:
     """Connections the service may open: max_connections less those kept for superusers.
 
-    Asked with psycopg alone: the supervisor of the workers does not import SQLAlchemy
-    (issue 10 goal 7, start-up), which each worker imports anyway.
+    Asked with psycopg alone: the supervisor makes no engine, so no pooled connection exists
+    when it forks the workers (each opens its own in its lifespan; forked_workers.py).
     """
     import psycopg
 
@@ -56,27 +55,26 @@ def connection_budget(settings: Settings) -> int:
 
 
 def serve(settings: Settings, *, host: str, port: int, workers: int) -> None:
-    """Run uvicorn: the app in this process, or `workers` processes that build it themselves."""
+    """Run uvicorn: the app in this process, or in `workers` processes forked once it is built.
+
+    issue 10 goal 7: forking after the app is built (a "preload") starts every worker in the
+    time of one import, where uvicorn's spawned workers each imported it again, at once on
+    the same cores (gis_service/forked_workers.py; docs/benchmarks.md "Start-up").
+    """
+    # The Python docs' advice for servers that fork (gc.freeze): no collection while the app
+    # is built (its imports allocate much and free little: about 8 % of their time), its
+    # objects then frozen, so neither a collection nor copy-on-write touches them again.
+    gc.disable()
     import uvicorn
 
     from gis_service.main import create_app
 
-    settings = sized_settings(settings, workers)
+    app = create_app(sized_settings(settings, workers))
+    gc.freeze()
+    gc.enable()
     if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        uvicorn.run(app, host=host, port=port, log_level="info")
         return
-    # Worker processes build the app from the environment (the settings' only source), so
-    # the pool sizing chosen here travels to them there.
-    os.environ["GIS_DB_POOL_SIZE"] = str(settings.db_pool_size)
-    os.environ["GIS_DB_MAX_OVERFLOW"] = str(settings.db_max_overflow)
-    uvicorn.run(
-        "gis_service.main:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-        # A worker imports the app before it answers the supervisor's ping; on a busy host
-        # that takes longer than uvicorn's 5 s default, which would kill and respawn it.
-        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
-    )
+    from gis_service.forked_workers import run_forked
+
+    run_forked(uvicorn.Config(app, host=host, port=port, log_level="info"), workers)

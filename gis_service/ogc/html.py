@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any, Final
-
-from jinja2 import Environment, PackageLoader, select_autoescape
+from typing import TYPE_CHECKING, Any, Final
 
 from gis_service.parcels.fields import label_zh
 from gis_service.rules.levels import LEVEL_LABELS_ZH, Level
 from gis_service.rules.stages import CATEGORY_LABELS_ZH, STAGE_LABELS_ZH
+
+if TYPE_CHECKING:  # Jinja2 loads with the first page rendered (issue 10 start-up)
+    from jinja2 import Environment
 
 LEVEL_VALUES: Final = frozenset(level.value for level in Level)
 KIND_LABELS_ZH: Final[dict[str, str]] = {"community": "社区", "urban_village": "城中村"}
@@ -57,6 +58,8 @@ def render(template: str, **context: Any) -> str:
 @cache
 def _environment() -> Environment:
     """The Jinja2 environment of the OGC pages; autoescape on for every template."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
     environment = Environment(
         loader=PackageLoader("gis_service", "templates/ogc"),
         autoescape=select_autoescape(default=True, default_for_string=True),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -20,11 +20,13 @@ from gis_service.api.preconditions import etag
 from gis_service.parcels import listing, parcel_input
 from gis_service.parcels.features import parcel_feature
 from gis_service.parcels.fields import INVESTMENT_FIELDS
-from gis_service.parcels.geometry_input import ServiceArea
 from gis_service.parcels.parcel_input import ParcelInput
 from gis_service.repo import parcel_writes
 from gis_service.rules.roles import Operation, edit_refusal
 from gis_service.settings import Settings
+
+if TYPE_CHECKING:  # a type only: the geometry module loads shapely (issue 10 start-up)
+    from gis_service.parcels.geometry_input import ServiceArea
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,15 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from gis_service.api.errors import InvalidInput, MalformedBody
 from gis_service.parcels.fields import COMPUTED_FIELDS, FIELD_KINDS, ISO_DATE, SYSTEM_FIELDS
-from gis_service.parcels.geometry_input import ServiceArea, clean_geometry
 from gis_service.rules.stages import CATEGORIES, STAGES
 from gis_service.rules.text import is_blank
+
+if TYPE_CHECKING:  # shapely and pyproj load with the first geometry, not at start-up (issue 10)
+    from gis_service.parcels.geometry_input import ServiceArea
 
 # Properties clients may send but never set: kept by the service or computed per request.
 READ_ONLY: Final[frozenset[str]] = frozenset({*SYSTEM_FIELDS, *COMPUTED_FIELDS, "last_change"})
@@ -158,6 +160,8 @@ def patched_values(
     if patch["geometry"] is None:
         raise InvalidInput("geometry cannot be removed", field="geometry")
     merged = merge_patch(current.get("geometry"), patch["geometry"])
+    from gis_service.parcels.geometry_input import clean_geometry
+
     geometry = clean_geometry(merged, area=area, repair=repair)
     if _same_shape(geometry.geometry, current.get("geometry")):
         return ParcelInput(changes, geometry.repairs)
@@ -290,6 +294,8 @@ def _geometry(body: dict[str, Any], *, area: ServiceArea, repair: bool) -> Any:
     """The cleaned geometry of a Feature body (required)."""
     if body.get("geometry") is None:
         raise InvalidInput("a parcel needs a geometry (Polygon or MultiPolygon)", field="geometry")
+    from gis_service.parcels.geometry_input import clean_geometry
+
     return clean_geometry(body["geometry"], area=area, repair=repair)
 
 

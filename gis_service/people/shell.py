@@ -11,16 +11,18 @@ import html
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Annotated, Any, Final
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 from fastapi import Depends, Request
-from jinja2 import Environment, PackageLoader, select_autoescape
 
 from gis_service.api.auth import CallerDep, User
 from gis_service.parcels.fields import INVESTMENT_FIELDS
 from gis_service.people.signin import SignedIn, login_url
 from gis_service.rules.roles import ROLE_LABELS_ZH, edit_refusal
 from gis_service.rules.stages import CATEGORIES
+
+if TYPE_CHECKING:  # Jinja2 loads with the first page rendered (issue 10 start-up)
+    from jinja2 import Environment
 
 # The top bar's pages, in order: (path, Chinese name).
 PAGES: Final[tuple[tuple[str, str], ...]] = (
@@ -106,6 +108,8 @@ def _csrf_meta(shell: Shell) -> str:
 @cache
 def page_environment() -> Environment:
     """Jinja2 for the pages; autoescape on, so stored text never becomes markup."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
     return Environment(
         loader=PackageLoader("gis_service", "templates/pages"),
         autoescape=select_autoescape(default=True, default_for_string=True),

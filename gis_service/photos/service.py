@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 from gis_service.api.auth import User
 from gis_service.api.errors import Forbidden
 from gis_service.parcels.fields import INVESTMENT_FIELDS
-from gis_service.photos.images import prepare_photo
 from gis_service.repo import photos
 from gis_service.rules.roles import edit_refusal
 from gis_service.settings import Settings
@@ -26,6 +25,8 @@ def attach_photo(
 ) -> int:
     """Store a photo of a parcel the user may edit (403 otherwise); the new photo's id."""
     parcel = _editable_parcel(session, code, user)
+    from gis_service.photos.images import prepare_photo  # Pillow loads with the first photo
+
     photo = prepare_photo(raw, max_bytes=settings.photo_max_bytes)
     name = (file_name or "").strip()[:200] or None
     return photos.add_photo(

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from gis_service.api.errors import NotFound
-from gis_service.photos.images import StoredPhoto
 from gis_service.repo.parcel_writes import append_events
+
+if TYPE_CHECKING:  # a type only: the images module loads Pillow (issue 10 start-up)
+    from gis_service.photos.images import StoredPhoto
 
 _META = "p.id, p.media_type, p.width, p.height, p.file_name, p.taken_at, p.added_by, p.added_at"
 
