@@ -12,9 +12,11 @@ from gis_service.repo.sql_files import sql_file
 from gis_service.rules.kpis import KPI_FIELDS, KPI_TARGETS, Parcel
 
 
-def select_kpi_facts(session: Session, *, as_of: date | None) -> list[Parcel]:
-    """KPI_FIELDS of every parcel with a KPI's plan target, in code order, current or as of
-    a date (folded from the events before the last change, as select_parcels reads)."""
+def select_kpi_facts(
+    session: Session, *, as_of: date | None, targets: frozenset[str] = KPI_TARGETS
+) -> list[Parcel]:
+    """KPI_FIELDS of every parcel with one of the plan targets, in code order, current or as
+    of a date (folded from the events before the last change, as select_parcels reads)."""
     folded = as_of is not None and before_last_change(session, as_of)
     statement = text(
         sql_file("kpi_facts").format(
@@ -22,6 +24,6 @@ def select_kpi_facts(session: Session, *, as_of: date | None) -> list[Parcel]:
             source=source_relation(ParcelQuery(), folded),
         )
     )
-    result = session.execute(statement, {"as_of": as_of, "targets": sorted(KPI_TARGETS)})
+    result = session.execute(statement, {"as_of": as_of, "targets": sorted(targets)})
     # Plain tuples zipped with the names: SQLAlchemy's mappings cost more than the query.
     return [dict(zip(KPI_FIELDS, row, strict=True)) for row in result]
