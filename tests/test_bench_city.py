@@ -17,6 +17,7 @@ LABELS = (
     "project tile z16 (uncached), 8 clients",
     "raw ST_AsMVT z16 (pgbench), 8 clients",
     "project PATCH one field, 8 clients",
+    "cold /api/kpis, as of 2021-07-15",
     "mixed load, 256 clients",
     "/healthz right after the burst",
 )

@@ -229,6 +229,32 @@ KPI_DEFINITIONS: Final[tuple[KpiDefinition, ...]] = (
 )
 
 
+# The plan targets the KPIs above count: a parcel with none of them is in no KPI.
+KPI_TARGETS: Final[frozenset[str]] = frozenset(d.plan_target for d in KPI_DEFINITIONS)
+# The measures that read the baseline states (Scope.baseline); every other one ignores them.
+BASELINE_MEASURES: Final[tuple[Measure, ...]] = (revitalisation_change,)
+# The targets whose baseline states some KPI reads: the KPIs' read of the baseline date
+# fetches only these parcels (the other scopes' baselines go unread either way).
+BASELINE_TARGETS: Final[frozenset[str]] = frozenset(
+    d.plan_target for d in KPI_DEFINITIONS if d.measure in BASELINE_MEASURES
+)
+# Every field of a parcel the rules and measures here read (`code` names it in errors): the
+# KPIs' read fetches these alone (repo/kpi_facts.py); tests/test_kpi_facts.py proves the
+# answer on rows cut to them equals the answer on whole rows.
+KPI_FIELDS: Final[tuple[str, ...]] = (
+    "code",
+    "plan_targets",
+    "completed_on",
+    "deadline",
+    "buildings_total",
+    "buildings_demolished",
+    "committee_formed_on",
+    "investment_wan",
+    "floor_area_m2",
+    "vacant_area_m2",
+)
+
+
 # Reading parcels ------------------------------------------------------------------------
 
 
