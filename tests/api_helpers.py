@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -70,6 +71,23 @@ def app_client(
     """A client of an app built with changed settings (the very settings object when none
     change), sharing the test's rolled-back session."""
     app = create_app(settings.model_copy(update=changes) if changes else settings)
-    app.dependency_overrides[get_session] = lambda: session
+
+    def shared_session() -> Iterator[Session]:
+        # A request that fails ends its transaction, as the app's own session does when it
+        # closes (a refused write may leave it failed: no savepoint, issue 10 goal 5).
+        try:
+            yield session
+        except Exception:
+            if _failed(session):
+                session.rollback()
+            raise
+
+    app.dependency_overrides[get_session] = shared_session
     with TestClient(app, base_url=base_url) as client:
         yield client
+
+
+def _failed(session: Session) -> bool:
+    """Whether the session's database transaction is failed (a refused statement)."""
+    status = session.connection().connection.driver_connection.info.transaction_status
+    return bool(status == psycopg.pq.TransactionStatus.INERROR)
