@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -71,10 +71,20 @@ def app_client(
     """A client of an app built with changed settings (the very settings object when none
     change), sharing the test's rolled-back session."""
     app = create_app(settings.model_copy(update=changes) if changes else settings)
+    app.dependency_overrides[get_session] = sharing(lambda: session)
+    with TestClient(app, base_url=base_url) as client:
+        yield client
+
+
+def sharing(session_of: Callable[[], Session]) -> Callable[[], Iterator[Session]]:
+    """A get_session override answering every request from the test's session.
+
+    A request that fails ends its failed transaction, as the app's own session does when it
+    closes (a refused write leaves it failed: no savepoint, issue 10 goal 5).
+    """
 
     def shared_session() -> Iterator[Session]:
-        # A request that fails ends its transaction, as the app's own session does when it
-        # closes (a refused write may leave it failed: no savepoint, issue 10 goal 5).
+        session = session_of()
         try:
             yield session
         except Exception:
@@ -82,9 +92,7 @@ def app_client(
                 session.rollback()
             raise
 
-    app.dependency_overrides[get_session] = shared_session
-    with TestClient(app, base_url=base_url) as client:
-        yield client
+    return shared_session
 
 
 def _failed(session: Session) -> bool:

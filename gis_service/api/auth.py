@@ -10,7 +10,7 @@ parcels) are `gis_service.rules.roles`, applied by `gis_service.parcels.edits`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
@@ -115,7 +115,7 @@ async def current_writer(user: CallerDep) -> User:
     return user
 
 
-def allowed_to(operation: Operation) -> Callable[[User], User]:
+def allowed_to(operation: Operation) -> Callable[[User], Coroutine[Any, Any, User]]:
     """A dependency: the writing user, once its role may perform the operation (403 if not)."""
 
     async def dependency(user: Annotated[User, Depends(current_writer)]) -> User:
