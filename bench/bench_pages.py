@@ -43,7 +43,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database", default="yatou_city_pages")
     parser.add_argument("--reuse", action="store_true", help="keep an already built database")
     parser.add_argument("--tipg", action="store_true", help="also measure TiPg items")
-    parser.add_argument("--no-writes", action="store_true", help="pages only")
+    parser.add_argument(
+        "--goals", default="pages,as-of,writes", help="which of pages, as-of, writes to run"
+    )
     args = parser.parse_args(argv)
     if args.reuse:
         outside = Settings(_env_file=None)  # type: ignore[call-arg]
@@ -66,9 +68,12 @@ def main(argv: list[str] | None = None) -> None:
     report = Report()
     bbox = ",".join(f"{v:.6f}" for v in bbox_around(args.parcels // 2, 32))
     with serving(settings, args.workers) as base:
-        reads(report, settings, base, bbox, args)
-        as_of_reads(report, base, bbox, args)
-        if not args.no_writes:
+        goals = set(args.goals.split(","))
+        if "pages" in goals:
+            reads(report, settings, base, bbox, args)
+        if "as-of" in goals:
+            as_of_reads(report, base, bbox, args)
+        if "writes" in goals:
             writes(report, settings, base, args)
     if args.tipg:
         with tipg_serving(settings) as tipg:
