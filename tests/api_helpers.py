@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -70,6 +71,31 @@ def app_client(
     """A client of an app built with changed settings (the very settings object when none
     change), sharing the test's rolled-back session."""
     app = create_app(settings.model_copy(update=changes) if changes else settings)
-    app.dependency_overrides[get_session] = lambda: session
+    app.dependency_overrides[get_session] = sharing(lambda: session)
     with TestClient(app, base_url=base_url) as client:
         yield client
+
+
+def sharing(session_of: Callable[[], Session]) -> Callable[[], Iterator[Session]]:
+    """A get_session override answering every request from the test's session.
+
+    A request that fails ends its failed transaction, as the app's own session does when it
+    closes (a refused write leaves it failed: no savepoint, issue 10 goal 5).
+    """
+
+    def shared_session() -> Iterator[Session]:
+        session = session_of()
+        try:
+            yield session
+        except Exception:
+            if _failed(session):
+                session.rollback()
+            raise
+
+    return shared_session
+
+
+def _failed(session: Session) -> bool:
+    """Whether the session's database transaction is failed (a refused statement)."""
+    status = session.connection().connection.driver_connection.info.transaction_status
+    return bool(status == psycopg.pq.TransactionStatus.INERROR)

@@ -32,6 +32,9 @@ def test_sql_page_equals_python_features(session: Session, on: date) -> None:
     sql = json.loads(built.features.text)
     assert built.number_matched == python.number_matched == len(sql) > 100
     assert [comparable(f) for f in sql] == [comparable(f) for f in python.features]
+    # the same keys in the same order (the SQL puts each Feature's text together by hand)
+    assert [list(f) for f in sql] == [list(f) for f in python.features]
+    assert [list(f["properties"]) for f in sql] == [list(f["properties"]) for f in python.features]
 
 
 def test_sql_level_filter_and_paging_equal_python(session: Session) -> None:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from gis_service.api.deps import get_session
 from gis_service.main import create_app
 from gis_service.settings import Settings
-from tests.api_helpers import bearer, tokens
+from tests.api_helpers import bearer, sharing, tokens
 
 __all__ = ["tokens"]
 
@@ -39,7 +39,7 @@ def loaded_schema(settings: Settings) -> Iterator[tuple[Any, dict[str, Session]]
     """
     app = create_app(settings.model_copy(update={"public_read": False}))
     holder: dict[str, Session] = {}
-    app.dependency_overrides[get_session] = lambda: holder["session"]
+    app.dependency_overrides[get_session] = sharing(lambda: holder["session"])
     document = schemathesis.openapi.from_asgi("/openapi.json", app)
     # The coverage phase sends ~100 boundary cases per operation: the long form only.
     document.config.phases.coverage.enabled = LONG_FORM

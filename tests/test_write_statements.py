@@ -33,7 +33,7 @@ def statements_sent(engine: Engine) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", record)
 
 
-def test_one_field_patch_sends_at_most_five_statements(
+def test_one_field_patch_sends_three_statements(
     client: TestClient, engine: Engine, tokens: dict[str, str]
 ) -> None:
     version = client.get("/api/parcels/IB-01").headers["ETag"]
@@ -43,7 +43,8 @@ def test_one_field_patch_sends_at_most_five_statements(
         response = client.patch("/api/parcels/IB-01", json=body, headers=headers)
     assert response.status_code == 200, response.text
     assert response.json()["properties"]["intended_tenant"] == "某影院"
-    assert len(own(sent)) <= 5, sent
+    # user, locked read, UPDATE + event INSERT (goal: at most five; no savepoint since run 6)
+    assert len(own(sent)) <= 3, sent
 
 
 def own(sent: list[str]) -> list[str]:

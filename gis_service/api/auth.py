@@ -10,7 +10,7 @@ parcels) are `gis_service.rules.roles`, applied by `gis_service.parcels.edits`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
@@ -108,25 +108,30 @@ def current_reader(settings: SettingsDep, user: CallerDep) -> User | None:
     return user
 
 
-def current_writer(user: CallerDep) -> User:
+async def current_writer(user: CallerDep) -> User:
     """The caller of a write: always a user with a live token or sign-in (401 otherwise)."""
     if user is None:
         raise Unauthorized("writes need `Authorization: Bearer <token>`", field="Authorization")
     return user
 
 
-def allowed_to(operation: Operation) -> Callable[[User], User]:
+def allowed_to(operation: Operation) -> Callable[[User], Coroutine[Any, Any, User]]:
     """A dependency: the writing user, once its role may perform the operation (403 if not)."""
 
-    def dependency(user: Annotated[User, Depends(current_writer)]) -> User:
+    async def dependency(user: Annotated[User, Depends(current_writer)]) -> User:
         user.require(operation)
         return user
 
     return dependency
 
 
+async def _read_access(settings: SettingsDep, user: CallerDep) -> User | None:
+    """current_reader as a dependency run on the event loop (no thread-pool hop)."""
+    return current_reader(settings, user)
+
+
 # Read access is checked on the routers (`main.create_app`), never per handler (issue 8).
-READ_ACCESS: Final = [Depends(current_reader)]
+READ_ACCESS: Final = [Depends(_read_access)]
 WriterDep = Annotated[User, Depends(current_writer)]
 AdminDep = Annotated[User, Depends(allowed_to(Operation.MANAGE_USERS))]
 CreatorDep = Annotated[User, Depends(allowed_to(Operation.CREATE))]

@@ -14,7 +14,9 @@ from gis_service.parcels.parcel_input import CODE_PATTERN, parse_iso_date
 from gis_service.settings import Settings
 
 
-def get_settings(request: Request) -> Settings:
+# The dependencies that do no I/O are `async def`: FastAPI runs those on the event loop, a
+# sync one in the thread pool, one hop each (issue 10 goals 1 and 5: less Python a request).
+async def get_settings(request: Request) -> Settings:
     """The settings the app was built with."""
     settings: Settings = request.app.state.settings
     return settings
@@ -46,7 +48,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 PrimarySessionDep = Annotated[Session, Depends(get_primary_session)]
 
 
-def get_as_of(
+async def get_as_of(
     settings: SettingsDep,
     as_of: Annotated[
         str | None,

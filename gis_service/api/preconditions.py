@@ -38,7 +38,7 @@ def version_of(if_match: str | None) -> int:
     return int(match.group(1)) if match else 0
 
 
-def expected_version(
+async def expected_version(
     if_match: Annotated[
         str | None,
         Header(

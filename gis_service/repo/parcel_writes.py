@@ -134,11 +134,14 @@ def write_changes(
     changes: dict[str, Any],
     actor: str,
     effective_date: date,
+    savepoint: bool = True,
 ) -> tuple[int, dict[str, Any]]:
     """Write the fields that differ and append their events; (new version, row as written).
 
     One UPDATE … RETURNING with its event INSERT in the same statement; milestones, when
-    changed, add a DELETE and an INSERT. Nothing is written when nothing differs.
+    changed, add a DELETE and an INSERT. Nothing is written when nothing differs. Without
+    `savepoint` a refused write leaves the transaction failed: for callers that end it on
+    the error anyway (a request, a row of an import in its own savepoint).
     """
     changed = {f: v for f, v in changes.items() if _differs(f, v, locked.state.get(f))}
     if not changed:
@@ -173,7 +176,9 @@ def write_changes(
         "effective_date": effective_date,
         "changes": json.dumps(events, ensure_ascii=False),
     }
-    written = _guarded(session, lambda: session.execute(statement, params).mappings().first())
+    written = _guarded(
+        session, lambda: session.execute(statement, params).mappings().first(), savepoint
+    )
     if written is None:
         return locked.version, locked.row
     last = {"field": events[-1]["field"], "effective_date": effective_date, "actor": actor}
@@ -331,9 +336,11 @@ def append_events(
     )
 
 
-def _guarded(session: Session, write: Any) -> Any:
-    """Run a write in a savepoint, turning constraint violations into 4xx errors."""
+def _guarded(session: Session, write: Any, savepoint: bool = True) -> Any:
+    """Run a write (in a savepoint unless told), turning constraint violations into 4xx errors."""
     try:
+        if not savepoint:
+            return write()
         with session.begin_nested():
             return write()
     except IntegrityError as error:

@@ -29,7 +29,7 @@ RepairQuery = Annotated[
 ]
 
 
-def _effective_date(
+async def _effective_date(
     effective_date: Annotated[
         str | None,
         Query(
