@@ -39,6 +39,7 @@ from gis_service.api.routers import (
     transfer_routes,
     user_routes,
 )
+from gis_service.api.tile_fast_path import TileFastPath
 from gis_service.settings import Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -85,6 +86,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # issue 10: at most max_in_flight requests at once; the others wait, then get 503.
     app.add_middleware(BoundedQueue, limit=settings.max_in_flight, wait=settings.queue_timeout)
     app.add_middleware(RefuseUnstorableText)
+    # issue 10 goal 3: cached tiles of versioned URLs, before everything but the Host check
+    app.add_middleware(TileFastPath, settings=settings)
     app.add_middleware(TrustedHosts, allowed=settings.allowed_hosts)  # outermost: runs first
     app.include_router(service_routes.router)  # health checks and the icon: open to all
     app.include_router(signin_routes.router)  # the sign-in page is open to all

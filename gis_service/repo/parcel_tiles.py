@@ -26,11 +26,13 @@ def parcels_tile(
     query: ParcelQuery,
     on: date,
     thresholds: RiskThresholds,
+    folded: bool | None = None,
 ) -> bytes:
-    """The parcels matching the query inside a tile, as of a date, as one MVT layer."""
+    """The parcels matching the query inside a tile, as of a date, as one MVT layer
+    (`folded`: whether the date lies before the last change, when the caller knows it)."""
     query = replace(query, bbox=tile.bounds_degrees())
     statement, params = as_of_statement(
-        session, "parcels_tile", query, on=on, thresholds=thresholds
+        session, "parcels_tile", query, on=on, thresholds=thresholds, folded=folded
     )
     place = {"z": tile.z, "x": tile.x, "y": tile.y, "pixel": tile.pixel_metres()}
     return bytes(session.execute(statement, params | place).scalar_one() or b"")

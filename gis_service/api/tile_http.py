@@ -1,0 +1,27 @@
+"""The HTTP side of a tile answer, shared by the tile routes and their fast path.
+
+A tile URL that carries `v=<data version>` (the maps' own tile URLs do, gis_service.maps
+.tile_mode) names content that never changes: it is answered with a year's `max-age` and
+`immutable`, so browsers and a cache in front (deploy/nginx/) keep it without asking again.
+Without `v`, or with a `v` that is not the data's version now, the answer is today's: built
+from the current data, `no-cache`, revalidated with its strong ETag after every edit.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+MVT: Final = "application/vnd.mapbox-vector-tile"
+# RFC 8246: immutable. A year is the usual ceiling for versioned static assets.
+IMMUTABLE: Final = "public, max-age=31536000, immutable"
+REVALIDATE: Final = "no-cache"
+
+
+def tile_headers(tag: str, *, immutable: bool) -> dict[str, str]:
+    """ETag and Cache-Control of a tile answer (200 or 304)."""
+    return {"ETag": tag, "Cache-Control": IMMUTABLE if immutable else REVALIDATE}
+
+
+def held(if_none_match: str | None, tag: str) -> bool:
+    """Whether If-None-Match names the tile's (strong) tag."""
+    return tag in (t.strip() for t in (if_none_match or "").split(","))
