@@ -114,7 +114,9 @@ def test_the_fast_path_keeps_read_access(
         assert private.get(url, headers=reader).status_code == 200  # now cached
         assert private.get(url).status_code == 401
         assert private.get(url, headers=bearer("not-a-token")).status_code == 401
-        assert private.get(url, headers=reader).headers["Cache-Control"] == IMMUTABLE
+        # never public: a shared cache in front would hand it to readers without a token
+        private_only = "private, max-age=31536000, immutable"
+        assert private.get(url, headers=reader).headers["Cache-Control"] == private_only
     with app_client(settings, session) as public:
         assert public.get(url).status_code == 200  # cached by this app's fast path next
         assert public.get(url).status_code == 200

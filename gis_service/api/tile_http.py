@@ -14,12 +14,17 @@ from typing import Final
 MVT: Final = "application/vnd.mapbox-vector-tile"
 # RFC 8246: immutable. A year is the usual ceiling for versioned static assets.
 IMMUTABLE: Final = "public, max-age=31536000, immutable"
+# A service whose reads need a token: only the reader's own browser may keep the tile, never a
+# shared cache (nginx honours `private` and stores nothing), which would hand it to anyone.
+IMMUTABLE_PRIVATE: Final = "private, max-age=31536000, immutable"
 REVALIDATE: Final = "no-cache"
 
 
-def tile_headers(tag: str, *, immutable: bool) -> dict[str, str]:
-    """ETag and Cache-Control of a tile answer (200 or 304)."""
-    return {"ETag": tag, "Cache-Control": IMMUTABLE if immutable else REVALIDATE}
+def tile_headers(tag: str, *, immutable: bool, shared: bool = True) -> dict[str, str]:
+    """ETag and Cache-Control of a tile answer (200 or 304); `shared`: reads are public."""
+    if not immutable:
+        return {"ETag": tag, "Cache-Control": REVALIDATE}
+    return {"ETag": tag, "Cache-Control": IMMUTABLE if shared else IMMUTABLE_PRIVATE}
 
 
 def held(if_none_match: str | None, tag: str) -> bool:

@@ -116,7 +116,8 @@ def tile_response(ask: TileAsk, tile: Tile, category: str | None) -> Response:
     tag = tile_etag(stamp.version, tile, ask.on, category, thresholds)
     # Only a URL naming the current version is immutable: an older page's URL gets today's
     # data, to be revalidated (its own content can no longer be built).
-    headers = tile_headers(tag, immutable=ask.version == stamp.version)
+    current = ask.version == stamp.version
+    headers = tile_headers(tag, immutable=current, shared=ask.settings.public_read)
     if held(ask.if_none_match, tag):
         return Response(status_code=304, headers=headers)
     cache = _cache(ask.request, ask.settings)
