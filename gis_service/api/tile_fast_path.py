@@ -1,37 +1,47 @@
-"""Cached tiles of versioned URLs answered before the middleware stack and FastAPI (issue 10).
+"""Versioned tiles answered before FastAPI and the middlewares of the JSON reads (issue 10).
 
 A tile URL with `v=<data version>` names content that never changes (gis_service.api
-.tile_http), so once a worker has built it, answering it again needs no database round trip,
-no session, no dependency resolution and none of the middlewares that shape the JSON reads.
-This ASGI layer sits just inside TrustedHosts (the Host check still applies) and answers such a
-request from the worker's TileCache, under the very key the tile routes stored it with.
+.tile_http). This ASGI layer sits inside TrustedHosts and BoundedQueue (the Host check and the
+overload limit still apply) and answers such a request itself:
+- a tile the worker holds: from its TileCache, under the very key the tile routes use, with no
+  session, no statement, no dependency resolution;
+- a miss: in one worker thread, one session (the read replica's when read routing allows),
+  the data's stamp and, when `v` is the current version, the tile (built and stored).
 
-It answers only what it can decide without the database, and passes everything else on
-unchanged, so the routes keep every rule and error message:
-- read access: only when reads are public and the request brings no credentials to check
-  (a bad token or kiosk key must still get its 401; a private service's readers are checked
-  by the routes, on every request, as before);
+It passes everything else on unchanged, so the routes keep every rule and error message:
+- read access: it answers only when reads are public and the request brings no token to check
+  (a bad token must still get its 401; a private service's readers, and kiosk keys, are
+  checked by the routes on every request, as before);
 - a URL without `v`, with a parameter it does not know or twice, or a tile or date the routes
   would refuse: passed on (the route answers it, or its 4xx);
-- a miss: passed on; the route builds the tile and stores it for the next request.
+- a `v` that is not the current version (an older page): passed on, the route answers today's
+  tile with `no-cache`; a database error: passed on, the route answers its 503.
 """
 
 from __future__ import annotations
 
 import gzip
 import re
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
 from urllib.parse import parse_qsl
 
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gis_service.api import read_routing
+from gis_service.api.database_errors import DATABASE_ERRORS
+from gis_service.api.deps import get_session
 from gis_service.api.errors import InvalidInput
-from gis_service.api.tile_http import MVT, held, tile_headers
+from gis_service.api.tile_http import MVT, app_tile_cache, held, tile_headers
 from gis_service.maps.tile_grid import Tile, TileCache, tile_etag, tile_problem
 from gis_service.parcels.parcel_input import parse_iso_date
+from gis_service.repo import parcel_reads, parcel_tiles
 from gis_service.rules.stages import CATEGORIES
 from gis_service.settings import Settings
 
@@ -60,34 +70,64 @@ class VersionedTile:
 
 
 class TileFastPath:
-    """Answer cached tiles of versioned URLs to public readers; pass everything else on."""
+    """Answer versioned tiles to public readers, from the cache or built; pass the rest on."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """A cache hit is answered here; any other request goes to the app unchanged."""
+        """A versioned tile is answered here; any other request goes to the app unchanged."""
         if scope["type"] == "http" and scope["method"] == "GET" and self.settings.public_read:
             headers = Headers(scope=scope)
-            cache: TileCache | None = getattr(scope["app"].state, "tile_cache", None)
+            asked = versioned_tile(scope["path"], scope["query_string"], self.settings)
             # A token is checked by the routes, which answer 401 for a bad one.
-            if cache is not None and "authorization" not in headers:
-                hit = self._cached(scope, cache)
-                if hit is not None:
-                    await _answer(send, headers, *hit, cache)
+            if asked is not None and "authorization" not in headers:
+                cache = app_tile_cache(scope["app"].state, self.settings.tile_cache_size)
+                tag = self._tag(asked)
+                body = cache.get(tag)
+                if body is None:
+                    body = await run_in_threadpool(self._build, scope, asked, tag, cache)
+                if body is not None:
+                    await _answer(send, headers, tag, body, cache)
                     return
         await self.app(scope, receive, send)
 
-    def _cached(self, scope: Scope, cache: TileCache) -> tuple[str, bytes] | None:
-        """(tag, tile) when the request is for a versioned tile the worker holds."""
-        asked = versioned_tile(scope["path"], scope["query_string"], self.settings)
-        if asked is None:
+    def _tag(self, asked: VersionedTile) -> str:
+        """The tile's ETag and cache key, as the tile routes make it."""
+        thresholds = self.settings.thresholds
+        return tile_etag(asked.version, asked.tile, asked.on, asked.category, thresholds)
+
+    def _build(
+        self, scope: Scope, asked: VersionedTile, tag: str, cache: TileCache
+    ) -> bytes | None:
+        """The tile at the asked version (stored under its tag), or None to pass it on."""
+        try:
+            with _session_for(scope) as session:
+                stamp = parcel_reads.data_stamp(session)
+                if stamp.version != asked.version:
+                    return None
+                return parcel_tiles.cached_tile(
+                    session,
+                    cache,
+                    tag,
+                    asked.tile,
+                    category=asked.category,
+                    on=asked.on,
+                    thresholds=self.settings.thresholds,
+                    stamp=stamp,
+                )
+        except DATABASE_ERRORS:
             return None
-        settings = self.settings
-        tag = tile_etag(asked.version, asked.tile, asked.on, asked.category, settings.thresholds)
-        body = cache.get(tag)
-        return None if body is None else (tag, body)
+
+
+def _session_for(scope: Scope) -> AbstractContextManager[Session]:
+    """The request's session as the routes get it: read routing, or the app's override of
+    get_session (tests share their rolled-back session that way)."""
+    override = scope["app"].dependency_overrides.get(get_session)
+    if override is not None:
+        return nullcontext(override())
+    return read_routing.session_for(Request(scope))
 
 
 def versioned_tile(path: str, query_string: bytes, settings: Settings) -> VersionedTile | None:

@@ -9,7 +9,9 @@ from the current data, `no-cache`, revalidated with its strong ETag after every 
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
+
+from gis_service.maps.tile_grid import TileCache
 
 MVT: Final = "application/vnd.mapbox-vector-tile"
 # RFC 8246: immutable. A year is the usual ceiling for versioned static assets.
@@ -30,3 +32,11 @@ def tile_headers(tag: str, *, immutable: bool, shared: bool = True) -> dict[str,
 def held(if_none_match: str | None, tag: str) -> bool:
     """Whether If-None-Match names the tile's (strong) tag."""
     return tag in (t.strip() for t in (if_none_match or "").split(","))
+
+
+def app_tile_cache(state: Any, capacity: int) -> TileCache:
+    """The worker's tile cache on the app's state (made on first use), for routes and fast path."""
+    cache: TileCache | None = getattr(state, "tile_cache", None)
+    if cache is None:
+        cache = state.tile_cache = TileCache(capacity)
+    return cache

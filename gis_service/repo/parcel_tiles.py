@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from gis_service.maps.tile_grid import Tile
-from gis_service.repo.parcel_reads import ParcelQuery
+from gis_service.maps.tile_grid import Tile, TileCache
+from gis_service.repo.parcel_reads import DataStamp, ParcelQuery
 from gis_service.repo.parcel_statements import as_of_statement
 from gis_service.rules.levels import RiskThresholds
 
@@ -36,3 +36,24 @@ def parcels_tile(
     )
     place = {"z": tile.z, "x": tile.x, "y": tile.y, "pixel": tile.pixel_metres()}
     return bytes(session.execute(statement, params | place).scalar_one() or b"")
+
+
+def cached_tile(
+    session: Session,
+    cache: TileCache,
+    tag: str,
+    tile: Tile,
+    *,
+    category: str | None,
+    on: date,
+    thresholds: RiskThresholds,
+    stamp: DataStamp,
+) -> bytes:
+    """The tile stored under its tag, else built at the stamp's version and stored."""
+    body = cache.get(tag)
+    if body is None:
+        folded = stamp.before_last_change(on)
+        query = ParcelQuery(category=category)
+        body = parcels_tile(session, tile, query=query, on=on, thresholds=thresholds, folded=folded)
+        cache.put(tag, body)
+    return body

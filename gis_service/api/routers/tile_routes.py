@@ -19,10 +19,9 @@ from sqlalchemy.orm import Session
 from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
 from gis_service.api.errors import InvalidInput, NotFound
-from gis_service.api.tile_http import MVT, held, tile_headers
-from gis_service.maps.tile_grid import Tile, TileCache, tile_etag, tile_problem
+from gis_service.api.tile_http import MVT, app_tile_cache, held, tile_headers
+from gis_service.maps.tile_grid import Tile, tile_etag, tile_problem
 from gis_service.repo import parcel_reads, parcel_tiles
-from gis_service.repo.parcel_reads import ParcelQuery
 from gis_service.rules.stages import CATEGORIES, Category
 from gis_service.settings import Settings
 
@@ -120,25 +119,15 @@ def tile_response(ask: TileAsk, tile: Tile, category: str | None) -> Response:
     headers = tile_headers(tag, immutable=current, shared=ask.settings.public_read)
     if held(ask.if_none_match, tag):
         return Response(status_code=304, headers=headers)
-    cache = _cache(ask.request, ask.settings)
-    body = cache.get(tag)
-    if body is None:
-        query = ParcelQuery(category=category)
-        body = parcel_tiles.parcels_tile(
-            ask.session,
-            tile,
-            query=query,
-            on=ask.on,
-            thresholds=thresholds,
-            folded=stamp.before_last_change(ask.on),
-        )
-        cache.put(tag, body)
+    cache = app_tile_cache(ask.request.app.state, ask.settings.tile_cache_size)
+    body = parcel_tiles.cached_tile(
+        ask.session,
+        cache,
+        tag,
+        tile,
+        category=category,
+        on=ask.on,
+        thresholds=thresholds,
+        stamp=stamp,
+    )
     return Response(body, media_type=MVT, headers=headers)
-
-
-def _cache(request: Request, settings: Settings) -> TileCache:
-    """The app's tile cache (made on first use; the fast path reads it too)."""
-    cache: TileCache | None = getattr(request.app.state, "tile_cache", None)
-    if cache is None:
-        cache = request.app.state.tile_cache = TileCache(settings.tile_cache_size)
-    return cache
