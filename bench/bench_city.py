@@ -259,8 +259,10 @@ def tiles(report: Report, settings: Settings, base: str, args: Any) -> None:
             label = "project tile z16 via nginx cache (versioned URL), 8 clients"
             tile_load(report, label, via + versioned, seconds)
     fresh = settings.model_copy(update={"tile_cache_size": 0})
-    with serving(fresh, args.workers) as uncached:
+    with serving(fresh, args.workers) as uncached:  # every request builds the tile
         label = "project tile z16 (uncached), 8 clients"
+        tile_load(report, label, f"{uncached}{versioned}", seconds)
+        label = "project tile z16 (uncached, unversioned URL), 8 clients"
         tile_load(report, label, f"{uncached}{path}", seconds)
     raw = pgbench(settings, raw_sql, 8, seconds)
     report.load("raw ST_AsMVT z16 (pgbench), 8 clients", raw)
@@ -282,7 +284,10 @@ def tile_ratios(report: Report) -> None:
         "same statement": "raw SQL, the service's own tile statement (pgbench), 8 clients",
     }
     ours = {
-        ("uncached tile", 0.6): "project tile z16 (uncached), 8 clients",
+        ("uncached tile, versioned URL", 0.6): "project tile z16 (uncached), 8 clients",
+        ("uncached tile, unversioned URL", 0.6): (
+            "project tile z16 (uncached, unversioned URL), 8 clients"
+        ),
         ("cached tile, versioned URL", 3.0): "project tile z16 (cached, versioned URL), 8 clients",
         ("cached tile, unversioned URL", 3.0): "project tile z16 (cached), 8 clients",
         ("tile via nginx", 3.0): "project tile z16 via nginx cache (versioned URL), 8 clients",
