@@ -239,8 +239,10 @@ def tiles(report: Report, settings: Settings, base: str, args: Any) -> None:
     engine = db.make_engine(settings)
     raw_sql = DB_TILE.format(z=tile.z, x=tile.x, y=tile.y)
     same_sql = tile_bench.service_tile_sql(settings, engine, tile)
-    print(f"plan of the raw ST_AsMVT: {tile_bench.plan_summary(engine, raw_sql)}")
-    print(f"plan of the service's tile statement: {tile_bench.plan_summary(engine, same_sql)}")
+    for name, sql in (("raw ST_AsMVT", raw_sql), ("service's tile statement", same_sql)):
+        print(f"plan of the {name}: {tile_bench.plan_summary(engine, sql)}")
+        serial = tile_bench.plan_summary(engine, sql, serial=True)
+        print(f"  without parallel workers (as the service runs it, and pgbench below): {serial}")
     with Session(engine) as session:
         version = parcel_tiles.data_version(session)  # what the maps' tile URLs carry as `v`
     engine.dispose()
@@ -264,9 +266,10 @@ def tiles(report: Report, settings: Settings, base: str, args: Any) -> None:
         tile_load(report, label, f"{uncached}{versioned}", seconds)
         label = "project tile z16 (uncached, unversioned URL), 8 clients"
         tile_load(report, label, f"{uncached}{path}", seconds)
-    raw = pgbench(settings, raw_sql, 8, seconds)
+    serial = {"PGOPTIONS": tile_bench.SERIAL_PLAN}  # the plan the service's tiles get
+    raw = pgbench(settings, raw_sql, 8, seconds, env=serial)
     report.load("raw ST_AsMVT z16 (pgbench), 8 clients", raw)
-    same = pgbench(settings, same_sql, 8, seconds)
+    same = pgbench(settings, same_sql, 8, seconds, env=serial)
     report.load("raw SQL, the service's own tile statement (pgbench), 8 clients", same)
     tile_ratios(report)
 
@@ -416,7 +419,13 @@ def process(command: list[str], env: dict[str, str]) -> Iterator[None]:
 
 
 def pgbench(
-    settings: Settings, sql: str, clients: int, seconds: float, *, script: bool = False
+    settings: Settings,
+    sql: str,
+    clients: int,
+    seconds: float,
+    *,
+    script: bool = False,
+    env: dict[str, str] | None = None,
 ) -> Result:
     """Transactions per second of a statement (or script) under pgbench, as a load Result."""
     url = make_url(str(settings.database_url))
@@ -444,7 +453,8 @@ def pgbench(
         url.username or "postgres",
         url.database or "postgres",
     ]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    run_env = dict(os.environ) | (env or {})
+    output = subprocess.run(command, capture_output=True, text=True, check=True, env=run_env).stdout
     Path(handle.name).unlink()
     tps = next(
         float(line.split("=")[1].split()[0])

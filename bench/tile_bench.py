@@ -34,6 +34,8 @@ from gis_service.repo.parcel_reads import ParcelQuery
 from gis_service.repo.parcel_statements import as_of_statement
 from gis_service.settings import Settings
 
+# pgbench's sessions plan as the service's tile transactions do (parcel_tiles.parcels_tile).
+SERIAL_PLAN = "-c max_parallel_workers_per_gather=0"
 NGINX_CONF = Path(__file__).resolve().parent.parent / "deploy" / "nginx" / "yatou-tiles.conf"
 _UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
@@ -91,9 +93,12 @@ def service_tile_sql(settings: Settings, engine: Engine, tile: Tile) -> str:
     return "\n".join(line for line in str(compiled).splitlines() if not line.startswith("--"))
 
 
-def plan_summary(engine: Engine, sql: str) -> str:
-    """The plan PostgreSQL picks for a statement, in one line: its nodes, outermost first."""
+def plan_summary(engine: Engine, sql: str, *, serial: bool = False) -> str:
+    """The plan PostgreSQL picks for a statement, in one line: its nodes, outermost first
+    (`serial`: with parallel workers off, as gis_service.repo.parcel_tiles runs tiles)."""
     with engine.connect() as connection:
+        if serial:
+            connection.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
         plan = connection.execute(text("EXPLAIN (FORMAT JSON) " + sql)).scalar_one()
     top = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
     names: list[str] = []

@@ -35,6 +35,10 @@ def parcels_tile(
         session, "parcels_tile", query, on=on, thresholds=thresholds, folded=folded
     )
     place = {"z": tile.z, "x": tile.x, "y": tile.y, "pixel": tile.pixel_metres()}
+    # At 100,000 parcels PostgreSQL prices the outlines' clipping so high that a parallel scan
+    # of the whole table looks cheaper than the GiST index for a tile's ~300 rows; it is 10-20x
+    # slower (docs/benchmarks.md, goal 3). For this transaction only.
+    session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
     return bytes(session.execute(statement, params | place).scalar_one() or b"")
 
 
