@@ -28,16 +28,18 @@ from typing import Any
 from sqlalchemy import create_engine
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import tile_bench  # noqa: E402
 from bench_db import fresh_database  # noqa: E402
 from city_data import bbox_around, build_city  # noqa: E402
 from load import Result, run_load, wait_for  # noqa: E402
 
 from gis_service import db  # noqa: E402
 from gis_service.maps.tile_grid import Tile  # noqa: E402
-from gis_service.repo import parcel_reads  # noqa: E402
+from gis_service.repo import parcel_reads, parcel_tiles  # noqa: E402
 from gis_service.repo.parcel_reads import Paging, ParcelQuery  # noqa: E402
 from gis_service.settings import Settings  # noqa: E402
 
@@ -80,6 +82,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tipg", action="store_true", help="also measure TiPg (pip, a venv)")
     parser.add_argument("--overload", action="store_true", help="also run 32 and 256 clients")
     parser.add_argument("--database", default="yatou_city", help="database to (re)create")
+    parser.add_argument("--tiles-only", action="store_true", help="only goal 3 (and TiPg's tiles)")
     args = parser.parse_args(argv)
     settings = fresh_database(args.database)
     engine = db.make_engine(settings)
@@ -92,18 +95,20 @@ def main(argv: list[str] | None = None) -> None:
     with serving(settings, args.workers) as base:
         label = f"start-up to first /healthz ({args.workers} workers)"
         report.figure(label, time.perf_counter() - started, "s")
-        reads(report, settings, base, bbox, args)
-        as_of_reads(report, base, bbox, args)
+        if not args.tiles_only:
+            reads(report, settings, base, bbox, args)
+            as_of_reads(report, base, bbox, args)
         tiles(report, settings, base, args)
-        writes(report, settings, base, args)
-        if args.overload:
+        if not args.tiles_only:
+            writes(report, settings, base, args)
+        if args.overload and not args.tiles_only:
             overload(report, base, bbox, args)
     if args.tipg:
         with tipg_serving(settings) as tipg:
             items = f"{tipg}/collections/public.parcel/items?bbox={bbox}&limit=1000"
             report.load("TiPg items, bbox of 1,000, 8 clients", run_load([items], 8, args.seconds))
             tile = f"{tipg}/collections/public.parcel/tiles/WebMercatorQuad/{z16(args)}"
-            report.load("TiPg tile z16, 8 clients", run_load([tile], 8, args.seconds))
+            tile_load(report, "TiPg tile z16, 8 clients", tile, args.seconds)
         report.ratio(
             "GeoJSON page / TiPg",
             "project /api/parcels, bbox of 1,000, 8 clients",
@@ -228,29 +233,74 @@ def as_of_reads(report: Report, base: str, bbox: str, args: Any) -> None:
 
 
 def tiles(report: Report, settings: Settings, base: str, args: Any) -> None:
-    """Goal 3: a z16 tile, cached and not, against raw ST_AsMVT."""
+    """Goal 3: a z16 tile, cached and not, direct and through nginx, against the raw ST_AsMVT
+    and the service's own tile statement under pgbench (bench/tile_bench.py)."""
     zxy = z16(args)
-    z, x, y = (int(part) for part in zxy.split("/"))
-    cached = run_load([f"{base}/api/tiles/{zxy}.mvt"], 8, args.seconds)
-    report.load("project tile z16 (cached), 8 clients", cached)
+    tile = Tile(*(int(part) for part in zxy.split("/")))
+    engine = db.make_engine(settings)
+    raw_sql = DB_TILE.format(z=tile.z, x=tile.x, y=tile.y)
+    same_sql = tile_bench.service_tile_sql(settings, engine, tile)
+    for name, sql in (("raw ST_AsMVT", raw_sql), ("service's tile statement", same_sql)):
+        print(f"plan of the {name}: {tile_bench.plan_summary(engine, sql)}")
+        serial = tile_bench.plan_summary(engine, sql, serial=True)
+        print(f"  without parallel workers (as the service runs it, and pgbench below): {serial}")
+    with Session(engine) as session:
+        version = parcel_tiles.data_version(session)  # what the maps' tile URLs carry as `v`
+    engine.dispose()
+    print(f"tile load client: {'wrk' if shutil.which('wrk') else 'bench/load.py threads'}")
+    path = f"/api/tiles/{zxy}.mvt"
+    versioned = f"{path}?v={version}"
+    seconds = args.seconds
+    tile_load(report, "project tile z16 (cached), 8 clients", base + path, seconds)
+    label = "project tile z16 (cached, versioned URL), 8 clients"
+    tile_load(report, label, base + versioned, seconds)
+    port = int(base.rsplit(":", 1)[1])
+    with tile_bench.nginx_in_front(f"127.0.0.1:{port}", free_port()) as via:
+        if via is None:
+            print("nginx is not installed: the tile cache in front is not measured")
+        else:
+            label = "project tile z16 via nginx cache (versioned URL), 8 clients"
+            tile_load(report, label, via + versioned, seconds)
     fresh = settings.model_copy(update={"tile_cache_size": 0})
-    with serving(fresh, args.workers) as uncached:
-        result = run_load([f"{uncached}/api/tiles/{zxy}.mvt"], 8, args.seconds)
-        report.load("project tile z16 (uncached), 8 clients", result)
-    raw = pgbench(settings, DB_TILE.format(z=z, x=x, y=y), 8, args.seconds)
+    with serving(fresh, args.workers) as uncached:  # every request builds the tile
+        label = "project tile z16 (uncached), 8 clients"
+        tile_load(report, label, f"{uncached}{versioned}", seconds)
+        label = "project tile z16 (uncached, unversioned URL), 8 clients"
+        tile_load(report, label, f"{uncached}{path}", seconds)
+    serial = {"PGOPTIONS": tile_bench.SERIAL_PLAN}  # the plan the service's tiles get
+    raw = pgbench(settings, raw_sql, 8, seconds, env=serial)
     report.load("raw ST_AsMVT z16 (pgbench), 8 clients", raw)
-    report.ratio(
-        "uncached tile / raw",
-        "project tile z16 (uncached), 8 clients",
-        "raw ST_AsMVT z16 (pgbench), 8 clients",
-        goal=0.6,
-    )
-    report.ratio(
-        "cached tile / raw",
-        "project tile z16 (cached), 8 clients",
-        "raw ST_AsMVT z16 (pgbench), 8 clients",
-        goal=3.0,
-    )
+    same = pgbench(settings, same_sql, 8, seconds, env=serial)
+    report.load("raw SQL, the service's own tile statement (pgbench), 8 clients", same)
+    tile_ratios(report)
+
+
+def tile_load(report: Report, label: str, url: str, seconds: float) -> None:
+    """A tile URL under 8 clients (wrk when installed), after one request per worker warms it."""
+    tile_bench.http_load(url, 2, 0.3)
+    report.load(label, tile_bench.http_load(url, 8, seconds))
+
+
+def tile_ratios(report: Report) -> None:
+    """Goal 3's ratios against both raw baselines."""
+    baselines = {
+        "raw": "raw ST_AsMVT z16 (pgbench), 8 clients",
+        "same statement": "raw SQL, the service's own tile statement (pgbench), 8 clients",
+    }
+    ours = {
+        ("uncached tile, versioned URL", 0.6): "project tile z16 (uncached), 8 clients",
+        ("uncached tile, unversioned URL", 0.6): (
+            "project tile z16 (uncached, unversioned URL), 8 clients"
+        ),
+        ("cached tile, versioned URL", 3.0): "project tile z16 (cached, versioned URL), 8 clients",
+        ("cached tile, unversioned URL", 3.0): "project tile z16 (cached), 8 clients",
+        ("tile via nginx", 3.0): "project tile z16 via nginx cache (versioned URL), 8 clients",
+    }
+    for (name, goal), label in ours.items():
+        if label not in report.results:
+            continue
+        for against, baseline in baselines.items():
+            report.ratio(f"{name} / {against}", label, baseline, goal=goal)
 
 
 def writes(report: Report, settings: Settings, base: str, args: Any) -> None:
@@ -375,7 +425,13 @@ def process(command: list[str], env: dict[str, str]) -> Iterator[None]:
 
 
 def pgbench(
-    settings: Settings, sql: str, clients: int, seconds: float, *, script: bool = False
+    settings: Settings,
+    sql: str,
+    clients: int,
+    seconds: float,
+    *,
+    script: bool = False,
+    env: dict[str, str] | None = None,
 ) -> Result:
     """Transactions per second of a statement (or script) under pgbench, as a load Result."""
     url = make_url(str(settings.database_url))
@@ -403,7 +459,8 @@ def pgbench(
         url.username or "postgres",
         url.database or "postgres",
     ]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    run_env = dict(os.environ) | (env or {})
+    output = subprocess.run(command, capture_output=True, text=True, check=True, env=run_env).stdout
     Path(handle.name).unlink()
     tps = next(
         float(line.split("=")[1].split()[0])

@@ -39,6 +39,7 @@ from gis_service.api.routers import (
     transfer_routes,
     user_routes,
 )
+from gis_service.api.tile_fast_path import TileFastPath
 from gis_service.settings import Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -82,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # issue 10: a 1,000-feature page is ~1 MB of GeoJSON and shrinks about 5x. Level 6, not
     # Starlette's 9: half the CPU time for a body 1 % larger (measured on a 0.5 MB page).
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    # issue 10 goal 3: versioned tiles, answered inside the Host check and the overload limit
+    app.add_middleware(TileFastPath, settings=settings)
     # issue 10: at most max_in_flight requests at once; the others wait, then get 503.
     app.add_middleware(BoundedQueue, limit=settings.max_in_flight, wait=settings.queue_timeout)
     app.add_middleware(RefuseUnstorableText)

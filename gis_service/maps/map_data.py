@@ -18,7 +18,7 @@ from gis_service.maps.planner import build_planner_map
 from gis_service.maps.tile_mode import TiledParcels
 from gis_service.parcels import listing
 from gis_service.parcels.features import feature_collection
-from gis_service.repo import communities, parcel_legend, parcel_reads
+from gis_service.repo import communities, parcel_legend, parcel_reads, parcel_tiles
 from gis_service.repo.parcel_legend import WindowBounds
 from gis_service.repo.parcel_reads import ParcelQuery
 from gis_service.settings import Settings
@@ -77,7 +77,8 @@ def _tiled(
     )
     if groups.total <= settings.map_embed_limit:
         return None
-    return TiledParcels(groups, category=query.category, community=query.community)
+    version = parcel_tiles.data_version(session)  # the tile URLs' `v` (tile_mode)
+    return TiledParcels(groups, category=query.category, community=query.community, version=version)
 
 
 def _inputs(

@@ -3,7 +3,10 @@
 Above `map_embed_limit` the live map embeds no parcel: MapLibre GL draws them from the service's
 own tiles (`/api/tiles/{z}/{x}/{y}.mvt`), and the page carries only counts per legend class and
 filter value (for the legend), the data's bbox (for the first view), the bounds of the deadline
-windows (for the window filter) and the URL templates of tiles, popups and search.
+windows (for the window filter) and the URL templates of tiles, popups and search. The tile URL
+names the data version the page was built at (`v`): an immutable URL, cached by browsers and
+a tile cache in front (gis_service.api.tile_http); an edit changes the version, so the next
+page asks new URLs.
 """
 
 from __future__ import annotations
@@ -26,11 +29,13 @@ SEARCH_HITS = 10
 
 @dataclass(frozen=True)
 class TiledParcels:
-    """The parcels of a map drawn from tiles: counted groups and the filters fixed by the URL."""
+    """The parcels of a map drawn from tiles: counted groups, the filters fixed by the URL and
+    the data version they were counted at (None: tile URLs without `v`, revalidated)."""
 
     groups: LegendGroups
     category: str | None = None
     community: str | None = None
+    version: int | None = None
 
 
 def tile_data(tiled: TiledParcels, as_of: date) -> dict[str, Any]:
@@ -38,7 +43,7 @@ def tile_data(tiled: TiledParcels, as_of: date) -> dict[str, Any]:
     month_end, quarter_end = window_ends(as_of)
     day = as_of.isoformat()
     return {
-        "tile_url": TILE_PATH + "?" + urlencode(_params(as_of, tiled.category)),
+        "tile_url": TILE_PATH + "?" + urlencode(_tile_params(as_of, tiled)),
         "popup_url": POPUP_PATH + "?" + urlencode({"as_of": day}),
         "search_url": SEARCH_PATH + "?" + urlencode(_search_params(as_of, tiled)),
         "window_bounds": {
@@ -68,6 +73,14 @@ def _params(as_of: date, category: str | None) -> dict[str, str]:
     params = {"as_of": as_of.isoformat()}
     if category:
         params["category"] = category
+    return params
+
+
+def _tile_params(as_of: date, tiled: TiledParcels) -> dict[str, str]:
+    """The tile URL's query: date, category, and the data version that makes it immutable."""
+    params = _params(as_of, tiled.category)
+    if tiled.version is not None:
+        params["v"] = str(tiled.version)
     return params
 
 

@@ -21,11 +21,19 @@ from gis_service.rules.levels import RiskThresholds
 
 
 def as_of_statement(
-    session: Session, name: str, query: ParcelQuery, *, on: date, thresholds: RiskThresholds
+    session: Session,
+    name: str,
+    query: ParcelQuery,
+    *,
+    on: date,
+    thresholds: RiskThresholds,
+    folded: bool | None = None,
 ) -> tuple[TextClause, dict[str, Any]]:
     """sql/NAME.sql with <source> (current view or fold) and <where> filled in, and its values:
-    the filters, the date (`:as_of`, `:on`) and the risk thresholds."""
-    folded = before_last_change(session, on)
+    the filters, the date (`:as_of`, `:on`) and the risk thresholds. `folded` (whether `on`
+    lies before the last change) is asked of the database unless the caller knows it."""
+    if folded is None:
+        folded = before_last_change(session, on)
     statement = text(
         sql_file(name).format(source=source_relation(query, folded), where=where_clause(query))
     )

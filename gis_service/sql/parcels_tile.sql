@@ -16,4 +16,6 @@ FROM (
     FROM {source} AS p
     WHERE {where}
 ) AS t
-WHERE t.geom IS NOT NULL
+-- No `WHERE t.geom IS NOT NULL`: ST_AsMVT skips rows without geometry (the same bytes), and
+-- that filter, pushed into the scan, made PostGIS clip every outline twice (issue 10 goal 3:
+-- the statement ran 35 % faster without it under pgbench at 8 clients).

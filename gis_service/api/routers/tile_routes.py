@@ -3,6 +3,8 @@
 Two paths serve the same tiles: `/api/tiles/{z}/{x}/{y}.mvt` (every category, or one) and the
 OGC API – Tiles form `/ogc/collections/{collectionId}/tiles/WebMercatorQuad/{z}/{x}/{y}`.
 Tiles carry strong ETags and are cached per worker under a key that every write changes.
+A URL with `v=<data version>` is immutable (gis_service.api.tile_http); the maps' tile URLs
+carry it, and a cached one is answered by gis_service.api.tile_fast_path before this router.
 """
 
 from __future__ import annotations
@@ -17,15 +19,14 @@ from sqlalchemy.orm import Session
 from gis_service.api.deps import AsOfDep, SessionDep, SettingsDep
 from gis_service.api.error_responses import error_responses
 from gis_service.api.errors import InvalidInput, NotFound
-from gis_service.maps.tile_grid import Tile, TileCache, tile_etag, tile_problem
-from gis_service.repo import parcel_tiles
-from gis_service.repo.parcel_reads import ParcelQuery
+from gis_service.api.tile_http import MVT, app_tile_cache, held, tile_headers
+from gis_service.maps.tile_grid import Tile, tile_etag, tile_problem
+from gis_service.repo import parcel_reads, parcel_tiles
 from gis_service.rules.stages import CATEGORIES, Category
 from gis_service.settings import Settings
 
 router = APIRouter(tags=["tiles"])
 
-MVT: Final = "application/vnd.mapbox-vector-tile"
 TILE_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
     200: {"content": {MVT: {}}, "description": "The tile (layer `parcels`)."}
 }
@@ -33,13 +34,15 @@ TILE_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
 
 @dataclass(frozen=True)
 class TileAsk:
-    """What every tile request brings besides the tile's address: session, date, ETag held."""
+    """What every tile request brings besides the tile's address: session, date, ETag held,
+    and the data version the URL names (None for a URL without `v`)."""
 
     request: Request
     session: Session
     settings: Settings
     on: date
     if_none_match: str | None
+    version: int | None = None
 
 
 def _tile_ask(
@@ -50,9 +53,17 @@ def _tile_ask(
     if_none_match: Annotated[
         str | None, Header(alias="If-None-Match", description="The ETag of a tile you hold.")
     ] = None,
+    v: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            description="The data version the URL was made for (the maps' tile URLs carry "
+            "it): the answer is then immutable while that version is current.",
+        ),
+    ] = None,
 ) -> TileAsk:
     """Dependency: the common inputs of a tile request (read access is on the router)."""
-    return TileAsk(request, session, settings, as_of, if_none_match)
+    return TileAsk(request, session, settings, as_of, if_none_match, v)
 
 
 TileAskDep = Annotated[TileAsk, Depends(_tile_ask)]
@@ -100,26 +111,23 @@ def tile_response(ask: TileAsk, tile: Tile, category: str | None) -> Response:
     if problem is not None:
         raise InvalidInput(problem[1], field=problem[0])
     thresholds = ask.settings.thresholds
-    version = parcel_tiles.data_version(ask.session)
-    tag = tile_etag(version, tile, ask.on, category, thresholds)
-    headers = {"ETag": tag, "Cache-Control": "no-cache"}
-    held = [t.strip() for t in (ask.if_none_match or "").split(",")]
-    if tag in held:
+    stamp = parcel_reads.data_stamp(ask.session)  # version and fold decision, one statement
+    tag = tile_etag(stamp.version, tile, ask.on, category, thresholds)
+    # Only a URL naming the current version is immutable: an older page's URL gets today's
+    # data, to be revalidated (its own content can no longer be built).
+    current = ask.version == stamp.version
+    headers = tile_headers(tag, immutable=current, shared=ask.settings.public_read)
+    if held(ask.if_none_match, tag):
         return Response(status_code=304, headers=headers)
-    cache = _cache(ask.request, ask.settings)
-    body = cache.get(tag)
-    if body is None:
-        query = ParcelQuery(category=category)
-        body = parcel_tiles.parcels_tile(
-            ask.session, tile, query=query, on=ask.on, thresholds=thresholds
-        )
-        cache.put(tag, body)
+    cache = app_tile_cache(ask.request.app.state, ask.settings.tile_cache_size)
+    body = parcel_tiles.cached_tile(
+        ask.session,
+        cache,
+        tag,
+        tile,
+        category=category,
+        on=ask.on,
+        thresholds=thresholds,
+        stamp=stamp,
+    )
     return Response(body, media_type=MVT, headers=headers)
-
-
-def _cache(request: Request, settings: Settings) -> TileCache:
-    """The app's tile cache (made on first use)."""
-    cache: TileCache | None = getattr(request.app.state, "tile_cache", None)
-    if cache is None:
-        cache = request.app.state.tile_cache = TileCache(settings.tile_cache_size)
-    return cache
