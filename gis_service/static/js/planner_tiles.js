@@ -18,17 +18,32 @@
   var LINE = 'parcels-line';
   var PANE = 'yatouParcels';
   var TILE_MAX_ZOOM = 16; // deeper views overzoom the z16 tiles: ~360 parcels a tile already
-  // The first view holds about this many parcels at most: a view of the whole of 100,000
-  // parcels asks PostgreSQL to build tiles of all of them (tens of seconds cold) to draw shapes
-  // smaller than a pixel. Past the budget the map opens zoomed in on the data's middle.
-  var FIRST_VIEW_PARCELS = 10000;
+  // Tiles go through this protocol: the opening view's were fetched by tile_prefetch.js
+  // (inlined at the top of the page) while the scripts loaded, and are handed over once.
+  var PROTOCOL = 'yatou-tile://';
+  var prefetch = global.YatouTilePrefetch;
   var LEVEL = ['to-string', ['coalesce', ['get', 'level'], 'grey']];
   var CATEGORY = ['to-string', ['get', 'category']];
   var DEADLINE = ['to-string', ['get', 'deadline']];
 
-  function absolute(path) {
-    // MapLibre fetches tiles from a worker, which has no page URL to resolve a path against.
-    return global.location.origin + path;
+  // A custom protocol is fetched on the page's thread (MapLibre's worker asks it by message),
+  // so paths resolve against the page; ETags and the HTTP cache work as for MapLibre's own.
+  function loadTile(params, abort) {
+    var path = params.url.slice(PROTOCOL.length);
+    var held = prefetch.take(path);
+    var body = held || global.fetch(path, { credentials: 'same-origin', signal: abort.signal })
+      .then(function (r) {
+        if (!r.ok) throw new Error(String(r.status));
+        return r.arrayBuffer();
+      });
+    return body.then(function (data) { return { data: data }; });
+  }
+
+  if (global.maplibregl) {
+    global.maplibregl.addProtocol(PROTOCOL.slice(0, -3), loadTile);
+    // Start MapLibre's worker now, while Leaflet, planner.js and the page are still loading:
+    // it parses its own copy of the library before it can ask for or cut a tile.
+    global.maplibregl.prewarm();
   }
 
   function matchExpression(input, classes, fallback) {
@@ -74,7 +89,7 @@
 
   function style(state) {
     var t = state.data.tiles;
-    var source = { type: 'vector', tiles: [absolute(t.tile_url)], minzoom: 0, maxzoom: TILE_MAX_ZOOM };
+    var source = { type: 'vector', tiles: [PROTOCOL + t.tile_url], minzoom: 0, maxzoom: TILE_MAX_ZOOM };
     var filter = filterExpression(state);
     var common = { source: SOURCE, 'source-layer': 'parcels', filter: filter };
     return {
@@ -115,23 +130,11 @@
     return groups.reduce(function (n, g) { return keep(g) ? n + g[5] : n; }, 0);
   }
 
-  // The zoom to open at: the data's bounds fitted, then closer while the view would hold more
-  // than FIRST_VIEW_PARCELS (the parcels taken as spread evenly over their bbox).
+  // The zoom to open at: tile_prefetch.js's first view, the one whose tiles it fetched ahead.
   function firstZoom(map, bounds, total) {
+    var b = [[bounds.getSouth(), bounds.getWest()], [bounds.getNorth(), bounds.getEast()]];
     var size = map.getSize();
-    var zoom = map.getBoundsZoom(bounds);
-    var spanX = bounds.getEast() - bounds.getWest();
-    var spanY = bounds.getNorth() - bounds.getSouth();
-    var share = function (z) {
-      var middle = map.project(bounds.getCenter(), z);
-      var nw = map.unproject(middle.subtract(size.divideBy(2)), z);
-      var se = map.unproject(middle.add(size.divideBy(2)), z);
-      var degX = se.lng - nw.lng;
-      var degY = nw.lat - se.lat;
-      return Math.min(1, degX / Math.max(spanX, 1e-9)) * Math.min(1, degY / Math.max(spanY, 1e-9));
-    };
-    while (zoom < TILE_MAX_ZOOM && total * share(zoom) > FIRST_VIEW_PARCELS) zoom += 1;
-    return zoom;
+    return prefetch.firstView(b, total, size.x, size.y).zoom;
   }
 
   /* ---------- clicks, hover, search ---------- */
@@ -208,7 +211,10 @@
   function attach(state, parts) {
     var pane = state.map.createPane(PANE);
     pane.style.zIndex = 450; // above the light base and the outlines (overlayPane, 400)
-    var layer = new PanEndLayer({ style: style(state), pane: PANE, interactive: false, attributionControl: false });
+    var layer = new PanEndLayer({
+      style: style(state), pane: PANE, interactive: false, attributionControl: false,
+      padding: prefetch.padding, fadeDuration: 0  // no fade-in: parcels show when drawn
+    });
     layer.addTo(state.map);
     var glMap = layer.getMaplibreMap();
     // The style is inline (no request): it is loaded ('styledata') long before every tile of
