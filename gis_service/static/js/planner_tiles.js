@@ -92,14 +92,52 @@
     var source = { type: 'vector', tiles: [PROTOCOL + t.tile_url], minzoom: 0, maxzoom: TILE_MAX_ZOOM };
     var filter = filterExpression(state);
     var common = { source: SOURCE, 'source-layer': 'parcels', filter: filter };
-    return {
+    var fillPaint = { 'fill-color': colourExpression(state), 'fill-opacity': 0.75 };
+    var linePaint = { 'line-color': state.data.parcel_outline, 'line-width': 1, 'line-opacity': 0.9 };
+    var out = {
       version: 8,
       sources: { parcels: source },
       layers: [
-        L.extend({ id: FILL, type: 'fill', paint: { 'fill-color': colourExpression(state), 'fill-opacity': 0.75 } }, common),
-        L.extend({ id: LINE, type: 'line', paint: { 'line-color': state.data.parcel_outline, 'line-width': 1, 'line-opacity': 0.9 } }, common)
+        L.extend({ id: FILL, type: 'fill', paint: fillPaint }, common),
+        L.extend({ id: LINE, type: 'line', paint: linePaint }, common)
       ]
     };
+    var speck = warmSpeck(t.bounds);
+    if (speck) {
+      out.sources[WARM] = speck;
+      out.layers.unshift({ id: WARM + '-fill', type: 'fill', source: WARM, paint: fillPaint },
+        { id: WARM + '-line', type: 'line', source: WARM, paint: linePaint });
+    }
+    return out;
+  }
+
+  /* ---------- shaders compiled before the tiles arrive ---------- */
+
+  // The first frame with parcels compiles MapLibre's fill and line shaders; where WebGL runs
+  // on the CPU (SwiftShader, the bench's headless Chromium) that took longer than cutting the
+  // first tile. A speck (0.1 m) in the middle of the first view, painted like the parcels, is
+  // drawn once the style has loaded, so the shaders compile while the worker cuts the tiles.
+  // It lies under the parcels' layers and goes once they have drawn (unwarm).
+  var WARM = 'yatou-warm';
+
+  function warmSpeck(bounds) {
+    if (!bounds) return null;
+    var lat = (bounds[0][0] + bounds[1][0]) / 2, lng = (bounds[0][1] + bounds[1][1]) / 2, d = 1e-6;
+    var ring = [[lng, lat], [lng + d, lat], [lng + d, lat + d], [lng, lat + d], [lng, lat]];
+    var speck = { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [ring] } };
+    return { type: 'geojson', data: speck };
+  }
+
+  function unwarm(glMap) {
+    var drop = function (e) {
+      if (e.sourceId !== SOURCE || !e.tile) return;
+      glMap.off('sourcedata', drop);
+      glMap.once('render', function () {
+        [WARM + '-fill', WARM + '-line'].forEach(function (id) { if (glMap.getLayer(id)) glMap.removeLayer(id); });
+        if (glMap.getSource(WARM)) glMap.removeSource(WARM);
+      });
+    };
+    glMap.on('sourcedata', drop);
   }
 
   /* ---------- counts from the embedded groups ---------- */
@@ -217,6 +255,7 @@
     });
     layer.addTo(state.map);
     var glMap = layer.getMaplibreMap();
+    unwarm(glMap);
     // The style is inline (no request): it is loaded ('styledata') long before every tile of
     // the view has arrived ('load'), and parcels drawn by then can be clicked and filtered.
     var loaded = false;
