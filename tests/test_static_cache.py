@@ -6,6 +6,7 @@ import re
 
 from fastapi.testclient import TestClient
 
+from gis_service.main import STATIC_DIR as STATIC
 from gis_service.maps.static_version import static_version
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -39,3 +40,16 @@ def test_the_map_links_its_own_scripts_by_content_hash(client: TestClient) -> No
 
 def test_a_missing_file_has_no_version() -> None:
     assert static_version("js/no_such_file.js") == ""
+
+
+def test_text_files_are_sent_gzipped_and_read_back_whole(client: TestClient) -> None:
+    path = "vendor/maplibre-gl-5.24.1/maplibre-gl.js"
+    original = (STATIC / path).read_bytes()
+    response = client.get(f"/static/{path}", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.content == original  # the client decodes it
+    assert int(response.headers["content-length"]) < len(original) / 3
+    plain = client.get(f"/static/{path}", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.content == original
+    part = client.get(f"/static/{path}", headers={"Range": "bytes=0-9"})
+    assert part.status_code == 206 and part.content == original[:10]
