@@ -199,8 +199,9 @@ def measure_map(url: str, *, pan: bool = True) -> None:
             pan_and_zoom(page)
         # Another person (a fresh browser profile: no HTTP cache; the server's tiles are cached),
         # then the first person again (scripts kept by the browser, tiles revalidated).
-        for label, opener in (("second visitor", browser), ("same browser again", context)):
-            again = opener.new_page(viewport={"width": 1600, "height": 1000})
+        fresh = browser.new_context(viewport={"width": 1600, "height": 1000})
+        for label, opener in (("second visitor", fresh), ("same browser again", context)):
+            again = opener.new_page()
             again.add_init_script(PROBE)
             again.goto(url, wait_until="commit")
             drawn = again.evaluate(FIRST_DRAWN)["drawn"]
