@@ -22,6 +22,10 @@
   // The MapLibre canvas reaches this share of the map's size past each side (maplibre-gl-leaflet's
   // `padding`; planner_tiles.js passes it): what a drag shows before the pan ends and it redraws.
   var GL_PADDING = 0.1;
+  // Only the tiles nearest the middle are fetched ahead: the first parcels need one, and each
+  // tile fetched ahead is built while the server also answers the page's scripts. With all
+  // twenty of a desktop view asked at once (two cores, loaded), the scripts came seconds later.
+  var AHEAD = 4;
   var held = {};
 
   // Leaflet's EPSG:3857 pixel coordinates at a zoom (256-pixel tiles).
@@ -99,7 +103,7 @@
     if (width <= 0 || height <= 0) return;
     var view = firstView(cfg.bounds, cfg.total, width, height);
     if (view.zoom <= view.fitted) return; // the whole data in view: no budgeted first view
-    viewTiles(view, width, height).forEach(function (t) {
+    viewTiles(view, width, height).slice(0, AHEAD).forEach(function (t) {
       var path = tilePath(cfg.tile_url, t);
       held[path] = global.fetch(path, { credentials: 'same-origin' }).then(function (r) {
         if (!r.ok) throw new Error(String(r.status));
