@@ -109,6 +109,8 @@
         if (!r.ok) throw new Error(String(r.status));
         return r.arrayBuffer();
       });
+      // A failure is MapLibre's to report when it takes the tile, not an unhandled rejection.
+      held[path].catch(function () {});
     });
   }
 
