@@ -65,7 +65,7 @@ def _gzipped(response: FileResponse, path: str | os.PathLike[str], st: os.stat_r
 @lru_cache(maxsize=64)
 def _compress(path: str, mtime_ns: int, size: int) -> bytes:
     """A file's bytes gzipped; keyed by its time and size so a changed file is read again."""
-    return gzip.compress(Path(path).read_bytes(), compresslevel=9, mtime=0)
+    return gzip.compress(Path(path).read_bytes(), compresslevel=6, mtime=0)
 
 
 def cache_control(path: str, query: QueryParams) -> str:
