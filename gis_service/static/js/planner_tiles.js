@@ -39,12 +39,9 @@
     return body.then(function (data) { return { data: data }; });
   }
 
-  if (global.maplibregl) {
-    global.maplibregl.addProtocol(PROTOCOL.slice(0, -3), loadTile);
-    // Start MapLibre's worker now, while Leaflet, planner.js and the page are still loading:
-    // it parses its own copy of the library before it can ask for or cut a tile.
-    global.maplibregl.prewarm();
-  }
+  // Not maplibregl.prewarm(): starting the worker this early, its parse of the library
+  // competed with the page's own scripts on two cores and the map came later (bench_map pairs).
+  if (global.maplibregl) global.maplibregl.addProtocol(PROTOCOL.slice(0, -3), loadTile);
 
   function matchExpression(input, classes, fallback) {
     var e = ['match', input];
