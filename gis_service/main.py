@@ -10,7 +10,6 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
 
 from gis_service import db
 from gis_service.api import disconnects, openapi_fixes, read_routing
@@ -39,6 +38,7 @@ from gis_service.api.routers import (
     transfer_routes,
     user_routes,
 )
+from gis_service.api.static_files import CachedStaticFiles
 from gis_service.api.tile_fast_path import TileFastPath
 from gis_service.settings import Settings
 
@@ -110,7 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The screen checks its own readers: READ_ACCESS, or a live kiosk key (screen/links.py).
     app.include_router(screen_routes.router)
     app.include_router(screen_tile_routes.router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:

@@ -190,7 +190,9 @@ def _embedded_json(html: str) -> str:
 def test_live_page_links_only_local_static_files() -> None:
     html = sample_map().get_root().render()
     assert _external_refs(html) == []
-    links = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+    # Own files are linked by content hash (`?v=`, served immutable); vendor folders name a version.
+    links = [u.split("?v=")[0] for u in re.findall(r'(?:src|href)="(/static/[^"]+)"', html)]
+    assert 'src="/static/js/planner.js?v=' in html
     assert {link.removeprefix("/static/") for link in links} == {
         ASSETS[n]
         for n in (

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from gis_service.maps import map_data
 from gis_service.maps.payload import WINDOW_BUCKETS
+from gis_service.maps.tile_prefetch import BAR_HEIGHT_PX
 from gis_service.screen.bundle import screen_data
 from gis_service.screen.config import page_config
 from gis_service.screen.links import create_link
-from gis_service.settings import Settings
+from gis_service.settings import PROJECT_ROOT, Settings
 from tests.api_helpers import app_client
 from tests.map_helpers import planner_data
 
@@ -157,3 +158,20 @@ def test_screen_tiles_open_with_a_kiosk_key_only(settings: Settings, session: Se
         assert answer.status_code == 200
         assert answer.headers["content-type"] == "application/vnd.mapbox-vector-tile"
         assert private.get("/api/tiles/13/6881/3183.mvt", params={"key": key}).status_code == 401
+
+
+def test_the_map_page_fetches_its_first_tiles_from_the_head(low_client: TestClient) -> None:
+    page = low_client.get("/map", params={"as_of": str(AS_OF)}).text
+    head = page[: page.index("</head>")]
+    start = head.index("YatouTilePrefetch.start(")
+    assert start < head.index("<link") and start < head.index("<script src=")  # before any asset
+    config = json.loads(head[start + len("YatouTilePrefetch.start(") : head.index(");", start)])
+    assert config["tile_url"] == "/api/tiles/{z}/{x}/{y}.mvt?as_of=2021-09-30"
+    assert config["total"] == 201 and config["top"] == BAR_HEIGHT_PX
+    (south, west), (north, east) = config["bounds"]
+    assert south < 37.16 < north and west < 122.44 < east
+
+
+def test_the_prefetch_takes_the_shell_bar_s_height() -> None:
+    css = (PROJECT_ROOT / "gis_service" / "static" / "css" / "shell.css").read_text()
+    assert f"--ys-bar: {BAR_HEIGHT_PX}px;" in css

@@ -136,3 +136,35 @@ def test_the_screen_draws_its_parcels_from_tiles(browser: Browser, tiles_server:
     assert rec.errors == []
     outside = [u for u in rec.requests if not u.startswith((tiles_server, "data:", "blob:"))]
     assert outside == []
+
+
+def test_the_prefetch_works_out_the_tiles_maplibre_asks_for(
+    map_page: tuple[Page, Recorder],
+) -> None:
+    # The sample's 201 parcels fit the first view, so the page fetched nothing ahead. Asked
+    # for the first view of a million parcels there, tile_prefetch.js names a closer view and
+    # its tiles; moved to that view, MapLibre must ask for exactly those tiles (one missing
+    # would be cut twice, one extra cut for nothing).
+    tab, rec = map_page
+    tab.wait_for_timeout(300)
+    predicted = tab.evaluate(
+        """() => {
+          const map = Object.values(window).find(v => v instanceof L.Map);
+          const cfg = YatouTilePrefetch.config;
+          const size = map.getSize();
+          const view = YatouTilePrefetch.firstView(cfg.bounds, 1e6, size.x, size.y);
+          const tiles = YatouTilePrefetch.viewTiles(view, size.x, size.y);
+          map.setView(view.centre, view.zoom, {animate: false});
+          return {zoom: view.zoom, fitted: view.fitted, tiles: tiles.map(t => t.join('/'))};
+        }"""
+    )
+    assert predicted["zoom"] > predicted["fitted"] and predicted["tiles"]
+    tab.wait_for_function("YatouPlanner.current.glMap().areTilesLoaded()")
+    tab.wait_for_timeout(300)
+    z = predicted["zoom"] - 1
+    asked = {
+        "/".join(u.split("/api/tiles/")[1].split(".mvt")[0].split("/"))
+        for u in rec.requests
+        if f"/api/tiles/{z}/" in u
+    }
+    assert asked == set(predicted["tiles"])

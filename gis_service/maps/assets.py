@@ -20,6 +20,7 @@ from branca.element import Element, Figure
 from folium.elements import JSCSSMixin
 
 from gis_service.maps.raw_text import RawText
+from gis_service.maps.static_version import static_version
 
 # folium's asset name → file under gis_service/static/ (versions as folium 0.20 references them).
 ASSETS: Final[dict[str, str]] = {
@@ -65,7 +66,7 @@ def link_assets(m: folium.Map, static_url: str = "/static/") -> folium.Map:
     """Point every asset of the map at the service's static files under `static_url`."""
     base = static_url.rstrip("/") + "/"
     for name in _take_asset_names(m):
-        url = html.escape(base + ASSETS[name], quote=True)
+        url = html.escape(base + _versioned(ASSETS[name]), quote=True)
         tag = (
             f'<script src="{url}"></script>'
             if _is_js(name)
@@ -73,6 +74,16 @@ def link_assets(m: folium.Map, static_url: str = "/static/") -> folium.Map:
         )
         _header(m).add_child(RawText(tag), name=name)
     return m
+
+
+def _versioned(path: str) -> str:
+    """The path with `?v=<content hash>` unless its folder names a version (vendor/<lib>-<v>/).
+
+    Such URLs are served as immutable (api/static_files.py): a second visit loads no script.
+    """
+    if path.startswith("vendor/"):
+        return path
+    return f"{path}?v={static_version(path)}"
 
 
 def inline_assets(m: folium.Map) -> folium.Map:

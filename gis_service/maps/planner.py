@@ -32,6 +32,7 @@ from gis_service.maps.styling import (
     stage_classes,
 )
 from gis_service.maps.tile_mode import TiledParcels, group_counts, tile_data
+from gis_service.maps.tile_prefetch import add_tile_prefetch
 from gis_service.parcels.fields import ISO_DATE, PROPERTY_LABELS_ZH
 from gis_service.rules.stages import CATEGORIES, CATEGORY_LABELS_ZH, STAGE_LABELS_ZH
 
@@ -92,6 +93,7 @@ def build_planner_map(
     else:
         data["counts"] = group_counts(tiled.groups)
         data["tiles"] = tile_data(tiled, as_of)
+        add_tile_prefetch(m, data["tiles"])
     PlannerScript(data, layers, tiles=tiled is not None).add_to(m)
     return link_assets(leaflet_only(m), static_url)
 

@@ -18,18 +18,30 @@
   var LINE = 'parcels-line';
   var PANE = 'yatouParcels';
   var TILE_MAX_ZOOM = 16; // deeper views overzoom the z16 tiles: ~360 parcels a tile already
-  // The first view holds about this many parcels at most: a view of the whole of 100,000
-  // parcels asks PostgreSQL to build tiles of all of them (tens of seconds cold) to draw shapes
-  // smaller than a pixel. Past the budget the map opens zoomed in on the data's middle.
-  var FIRST_VIEW_PARCELS = 10000;
+  // Tiles go through this protocol: the opening view's were fetched by tile_prefetch.js
+  // (inlined at the top of the page) while the scripts loaded, and are handed over once.
+  var PROTOCOL = 'yatou-tile://';
+  var prefetch = global.YatouTilePrefetch;
   var LEVEL = ['to-string', ['coalesce', ['get', 'level'], 'grey']];
   var CATEGORY = ['to-string', ['get', 'category']];
   var DEADLINE = ['to-string', ['get', 'deadline']];
 
-  function absolute(path) {
-    // MapLibre fetches tiles from a worker, which has no page URL to resolve a path against.
-    return global.location.origin + path;
+  // A custom protocol is fetched on the page's thread (MapLibre's worker asks it by message),
+  // so paths resolve against the page; ETags and the HTTP cache work as for MapLibre's own.
+  function loadTile(params, abort) {
+    var path = params.url.slice(PROTOCOL.length);
+    var held = prefetch.take(path);
+    var body = held || global.fetch(path, { credentials: 'same-origin', signal: abort.signal })
+      .then(function (r) {
+        if (!r.ok) throw new Error(String(r.status));
+        return r.arrayBuffer();
+      });
+    return body.then(function (data) { return { data: data }; });
   }
+
+  // Not maplibregl.prewarm(): starting the worker this early, its parse of the library
+  // competed with the page's own scripts on two cores and the map came later (bench_map pairs).
+  if (global.maplibregl) global.maplibregl.addProtocol(PROTOCOL.slice(0, -3), loadTile);
 
   function matchExpression(input, classes, fallback) {
     var e = ['match', input];
@@ -74,17 +86,55 @@
 
   function style(state) {
     var t = state.data.tiles;
-    var source = { type: 'vector', tiles: [absolute(t.tile_url)], minzoom: 0, maxzoom: TILE_MAX_ZOOM };
+    var source = { type: 'vector', tiles: [PROTOCOL + t.tile_url], minzoom: 0, maxzoom: TILE_MAX_ZOOM };
     var filter = filterExpression(state);
     var common = { source: SOURCE, 'source-layer': 'parcels', filter: filter };
-    return {
+    var fillPaint = { 'fill-color': colourExpression(state), 'fill-opacity': 0.75 };
+    var linePaint = { 'line-color': state.data.parcel_outline, 'line-width': 1, 'line-opacity': 0.9 };
+    var out = {
       version: 8,
       sources: { parcels: source },
       layers: [
-        L.extend({ id: FILL, type: 'fill', paint: { 'fill-color': colourExpression(state), 'fill-opacity': 0.75 } }, common),
-        L.extend({ id: LINE, type: 'line', paint: { 'line-color': state.data.parcel_outline, 'line-width': 1, 'line-opacity': 0.9 } }, common)
+        L.extend({ id: FILL, type: 'fill', paint: fillPaint }, common),
+        L.extend({ id: LINE, type: 'line', paint: linePaint }, common)
       ]
     };
+    var speck = warmSpeck(t.bounds);
+    if (speck) {
+      out.sources[WARM] = speck;
+      out.layers.unshift({ id: WARM + '-fill', type: 'fill', source: WARM, paint: fillPaint },
+        { id: WARM + '-line', type: 'line', source: WARM, paint: linePaint });
+    }
+    return out;
+  }
+
+  /* ---------- shaders compiled before the tiles arrive ---------- */
+
+  // The first frame with parcels compiles MapLibre's fill and line shaders; where WebGL runs
+  // on the CPU (SwiftShader, the bench's headless Chromium) that took longer than cutting the
+  // first tile. A speck (0.1 m) in the middle of the first view, painted like the parcels, is
+  // drawn once the style has loaded, so the shaders compile while the worker cuts the tiles.
+  // It lies under the parcels' layers and goes once they have drawn (unwarm).
+  var WARM = 'yatou-warm';
+
+  function warmSpeck(bounds) {
+    if (!bounds) return null;
+    var lat = (bounds[0][0] + bounds[1][0]) / 2, lng = (bounds[0][1] + bounds[1][1]) / 2, d = 1e-6;
+    var ring = [[lng, lat], [lng + d, lat], [lng + d, lat + d], [lng, lat + d], [lng, lat]];
+    var speck = { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [ring] } };
+    return { type: 'geojson', data: speck };
+  }
+
+  function unwarm(glMap) {
+    var drop = function (e) {
+      if (e.sourceId !== SOURCE || !e.tile) return;
+      glMap.off('sourcedata', drop);
+      glMap.once('render', function () {
+        [WARM + '-fill', WARM + '-line'].forEach(function (id) { if (glMap.getLayer(id)) glMap.removeLayer(id); });
+        if (glMap.getSource(WARM)) glMap.removeSource(WARM);
+      });
+    };
+    glMap.on('sourcedata', drop);
   }
 
   /* ---------- counts from the embedded groups ---------- */
@@ -115,23 +165,11 @@
     return groups.reduce(function (n, g) { return keep(g) ? n + g[5] : n; }, 0);
   }
 
-  // The zoom to open at: the data's bounds fitted, then closer while the view would hold more
-  // than FIRST_VIEW_PARCELS (the parcels taken as spread evenly over their bbox).
+  // The zoom to open at: tile_prefetch.js's first view, the one whose tiles it fetched ahead.
   function firstZoom(map, bounds, total) {
+    var b = [[bounds.getSouth(), bounds.getWest()], [bounds.getNorth(), bounds.getEast()]];
     var size = map.getSize();
-    var zoom = map.getBoundsZoom(bounds);
-    var spanX = bounds.getEast() - bounds.getWest();
-    var spanY = bounds.getNorth() - bounds.getSouth();
-    var share = function (z) {
-      var middle = map.project(bounds.getCenter(), z);
-      var nw = map.unproject(middle.subtract(size.divideBy(2)), z);
-      var se = map.unproject(middle.add(size.divideBy(2)), z);
-      var degX = se.lng - nw.lng;
-      var degY = nw.lat - se.lat;
-      return Math.min(1, degX / Math.max(spanX, 1e-9)) * Math.min(1, degY / Math.max(spanY, 1e-9));
-    };
-    while (zoom < TILE_MAX_ZOOM && total * share(zoom) > FIRST_VIEW_PARCELS) zoom += 1;
-    return zoom;
+    return prefetch.firstView(b, total, size.x, size.y).zoom;
   }
 
   /* ---------- clicks, hover, search ---------- */
@@ -208,9 +246,13 @@
   function attach(state, parts) {
     var pane = state.map.createPane(PANE);
     pane.style.zIndex = 450; // above the light base and the outlines (overlayPane, 400)
-    var layer = new PanEndLayer({ style: style(state), pane: PANE, interactive: false, attributionControl: false });
+    var layer = new PanEndLayer({
+      style: style(state), pane: PANE, interactive: false, attributionControl: false,
+      padding: prefetch.padding, fadeDuration: 0  // no fade-in: parcels show when drawn
+    });
     layer.addTo(state.map);
     var glMap = layer.getMaplibreMap();
+    unwarm(glMap);
     // The style is inline (no request): it is loaded ('styledata') long before every tile of
     // the view has arrived ('load'), and parcels drawn by then can be clicked and filtered.
     var loaded = false;
