@@ -25,7 +25,7 @@ def add_transfer_commands(commands: Any, progress: Callable[[str], Progress]) ->
     """Add `import` and `export` to the CLI's sub-parsers."""
     imp = commands.add_parser("import", help="import parcels from a file (report, then write)")
     imp.add_argument(
-        "file", type=Path, help="GeoJSON, GPKG, SHP (.shp/.zip/folder), KML/KMZ, CSV, XLSX"
+        "file", type=Path, help="GeoJSON, GPKG, SHP (.shp/.zip/folder), KML/KMZ, CSV, XLSX/XLS/ODS"
     )
     imp.add_argument("--dry-run", action="store_true", help="print the report, write nothing")
     imp.add_argument("--category", choices=CATEGORIES, help="category of rows that name none")
