@@ -2,9 +2,12 @@
 their events) against a plain COPY of the same rows into a bare table, in the same run.
 
 Runs against a database of its own (`yatou_bench_import` in the local cluster, or
-DATABASE_URL). Prints its figures:
+DATABASE_URL; `--database` names another). Prints its figures, with where the import's time
+went: reading the file, typing its cells, geometry and rows, COPY into staging, the checks,
+the parcels' INSERT, the events' INSERT and, within it, the trigger that folds the events
+into parcel_state (from PostgreSQL's function statistics, when the role may turn them on):
 
-    python bench/bench_import.py [--rows 100000]
+    python bench/bench_import.py [--rows 100000] [--database yatou_bench_import]
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 import geopandas as gpd
 import shapely
@@ -58,20 +63,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000, help="parcels in the file")
+    parser.add_argument("--database", default="yatou_bench_import", help="database to rebuild")
     args = parser.parse_args(argv)
-    settings = fresh_database("yatou_bench_import")
+    settings = fresh_database(args.database)
     engine = db.make_engine(settings)
     with tempfile.TemporaryDirectory() as folder:
         path = make_file(Path(folder) / "parcels.gpkg", args.rows)
         started = time.perf_counter()
         with db.transaction(engine) as session:
+            counted = _count_trigger_time(session)
             report = bulk_create(
                 session, path, user=User("bench", "planner"), settings=settings, year=2021
             )
             if report.refused:
                 raise SystemExit(f"refused rows: {report.refused[:5]}")
+            states = _trigger_seconds(session) if counted else None
         imported = time.perf_counter() - started
-        staged = prepare(path, year=2021).rows  # the rows the import staged, typed alike
+        square = settings.import_point_square_m
+        staged = prepare(path, year=2021, square_m=square).rows  # the rows staged, typed alike
         started = time.perf_counter()
         with db.transaction(engine) as session:
             bulk_import.copy_bare(session, staged)
@@ -84,8 +93,35 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"({args.rows / imported:,.0f} rows/s)")  # fmt: skip
     print(f"COPY of the same rows into a bare table: {copied:.2f} s "
           f"({args.rows / copied:,.0f} rows/s)")  # fmt: skip
-    print(f"ratio (import speed / COPY speed): {copied / imported:.2f}")
+    print(f"ratio (import speed / COPY speed): {copied / imported:.3f} (goal >= 0.5)")
+    print("where the import's time went:")
+    for step, seconds in report.seconds.items():
+        print(f"  {step:<26} {seconds:7.2f} s  ({seconds / imported:4.0%})")
+    if states is not None:
+        print(f"    of which parcel_state's trigger (fold of the events) {states:.2f} s")
+    print(f"  {'commit and the rest':<26} {imported - sum(report.seconds.values()):7.2f} s")
     return 0
+
+
+def _count_trigger_time(session: Session) -> bool:
+    """Turn on PL/pgSQL function timing for this transaction (needs a superuser)."""
+    try:
+        with session.begin_nested():
+            session.execute(text("SELECT set_config('track_functions', 'pl', true)"))
+    except DBAPIError:
+        return False
+    return True
+
+
+def _trigger_seconds(session: Session) -> float:
+    """Seconds spent so far in this transaction in the trigger that keeps parcel_state."""
+    total = session.execute(
+        text(
+            "SELECT pg_stat_get_xact_function_total_time("
+            "CAST('parcel_state_follow_events' AS regproc))"
+        )
+    ).scalar_one()
+    return float(total or 0) / 1000
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ def add_transfer_commands(commands: Any, progress: Callable[[str], Progress]) ->
     """Add `import` and `export` to the CLI's sub-parsers."""
     imp = commands.add_parser("import", help="import parcels from a file (report, then write)")
     imp.add_argument(
-        "file", type=Path, help="GeoJSON, GPKG, SHP (.shp/.zip/folder), KML/KMZ, CSV, XLSX"
+        "file", type=Path, help="GeoJSON, GPKG, SHP (.shp/.zip/folder), KML/KMZ, CSV, XLSX/XLS/ODS"
     )
     imp.add_argument("--dry-run", action="store_true", help="print the report, write nothing")
     imp.add_argument("--category", choices=CATEGORIES, help="category of rows that name none")
@@ -64,10 +64,13 @@ def add_transfer_commands(commands: Any, progress: Callable[[str], Progress]) ->
 
 def cmd_import(args: argparse.Namespace, settings: Settings, progress: Progress) -> int:
     """Import a file: print the report; exit 1 when rows were refused (nothing written)."""
+    from gis_service.transfer.bulk import reads_tables
     from gis_service.transfer.importer import import_file
 
-    if args.bulk:
+    if args.bulk and not reads_tables(args.file):
         return cmd_bulk_import(args, settings)
+    if args.bulk:
+        print(f"{args.file.name}: a table (CSV, XLSX, XLS, ODS) goes row by row, not --bulk")
     options = ImportOptions(
         dry_run=args.dry_run,
         category=args.category,
@@ -119,6 +122,11 @@ def cmd_bulk_import(args: argparse.Namespace, settings: Settings) -> int:
     engine.dispose()
     print(f"file: {report.file}\ncoordinates: {report.crs.crs} ({report.crs.reason})")
     print(f"rows read: {report.rows_read}; refused: {len(report.refused)}")
+    if report.squared:
+        side = f"{settings.import_point_square_m:g}"
+        rows = ", ".join(map(str, report.squared[:20])) + (" …" if len(report.squared) > 20 else "")
+        print(f"point rows given a {side} m square outline (approximate): {rows}")
+    print("seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in report.seconds.items()))
     if report.refused:
         print("nothing written: fix the refused rows and import again")
     else:

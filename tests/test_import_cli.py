@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import Engine
 
-from shapely.geometry import box
+from shapely.geometry import Point, box
 
 from gis_service import db
 from gis_service.cli import main
@@ -172,4 +172,39 @@ def test_the_import_options_reach_the_report(
     assert "to create: 1" in out and "create OPT-1 (row 2)" in out
     assert main(["import", str(path), "--dry-run", "--effective-date", "2999-01-01"]) == 1
     assert "effective_date 2999-01-01 is in the future" in capsys.readouterr().err
+    assert table_counts(io_database[1]) == before
+
+
+def test_a_table_given_to_the_bulk_path_goes_row_by_row(
+    io_database: tuple[Settings, Engine],
+    tmp_path: Path,
+    url: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    table = [{"编号": "LL-1", "名称": "经纬度楼", "类别": "闲置楼宇", "阶段": "闲置",
+              "经度": 122.6255, "纬度": 37.2835}]  # fmt: skip
+    path = write_csv(tmp_path / "lonlat.csv", table)
+    before = table_counts(io_database[1])
+    capsys.readouterr()
+    assert main(["import", str(path), "--bulk", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "lonlat.csv: a table (CSV, XLSX, XLS, ODS) goes row by row, not --bulk" in out
+    assert "create LL-1 (row 2)" in out and "点位导入，按 20 m 方框" in out, out
+    assert table_counts(io_database[1]) == before
+
+
+def test_the_bulk_cli_names_its_squares_and_step_times(
+    io_database: tuple[Settings, Engine],
+    tmp_path: Path,
+    url: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    points = [Point(122.6255 + 0.002 * i, 37.2835) for i in range(2)]
+    path = write_vector(tmp_path / "pts.gpkg", frame(rows(2, "CP"), points, 4326), "GPKG")
+    before = table_counts(io_database[1])
+    capsys.readouterr()
+    assert main(["import", str(path), "--bulk", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "point rows given a 20 m square outline (approximate): 1, 2" in out, out
+    assert "dry run: would create 2 parcels" in out and "seconds: read " in out
     assert table_counts(io_database[1]) == before

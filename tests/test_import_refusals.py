@@ -67,7 +67,7 @@ def test_a_shapefile_without_shx_or_dbf(
     assert f"no {missing}" in file_error(session, settings, folder / "parcels.shp")
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".xls", ".geojson", ".zip"])
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".xls", ".ods", ".geojson", ".zip"])
 def test_an_empty_file(session: Session, settings: Settings, tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"empty{suffix}"
     path.write_bytes(b"")

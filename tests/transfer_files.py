@@ -219,3 +219,46 @@ def write_xls(
                 ws.write(r, column, value)
     book.save(str(path))
     return path
+
+
+def write_ods(
+    path: Path,
+    header: list[str],
+    body: list[list[Any]],
+    *,
+    sheet: str = "台账",
+    title: str | None = None,
+) -> Path:
+    """An OpenDocument spreadsheet written by odfpy, as LibreOffice or WPS saves a 台账.
+
+    Numbers are float cells, dates date cells, text string cells; `title` is a row merged
+    across the header's width above it.
+    """
+    from odf.opendocument import OpenDocumentSpreadsheet  # test-only: odfpy
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    def cell(value: Any, **span: Any) -> Any:
+        if value is None:
+            return TableCell(**span)
+        if isinstance(value, date):
+            made = TableCell(valuetype="date", datevalue=value.isoformat(), **span)
+        elif isinstance(value, int | float):
+            made = TableCell(valuetype="float", value=value, **span)
+        else:
+            made = TableCell(valuetype="string", **span)
+        made.addElement(P(text=str(value)))
+        return made
+
+    book = OpenDocumentSpreadsheet()
+    table = Table(name=sheet)
+    lines = [[cell(title, numbercolumnsspanned=len(header))]] if title else []
+    lines += [[cell(v) for v in row] for row in [header, *body]]
+    for cells in lines:
+        row = TableRow()
+        for made in cells:
+            row.addElement(made)
+        table.addElement(row)
+    book.spreadsheet.addElement(table)
+    book.save(str(path))
+    return path

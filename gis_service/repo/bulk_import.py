@@ -27,7 +27,14 @@ STAGED_COLUMNS: Final[tuple[str, ...]] = (
 
 
 def stage_rows(session: Session, rows: Iterable[Sequence[Any]]) -> None:
-    """Create the staging table and COPY the rows into it (geometry as EWKB hex, SRID 4326)."""
+    """Create the staging table and COPY the rows into it (geometry as EWKB hex, SRID 4326).
+
+    JIT compilation is turned off for the rest of the transaction: the set-based statements
+    of a large file have cost estimates far above jit_above_cost, and compiling them (with
+    inlining and optimisation) took 5.4 s of the 10 s fold of 20,000 new parcels' events
+    into parcel_state (auto_explain, docs/benchmarks.md), more than running them.
+    """
+    session.execute(text("SET LOCAL jit = off"))
     _copy_into(session, "import_staging", rows)
     # Fresh statistics, so the checks plan hash joins rather than loops over the staged rows.
     session.execute(text("ANALYZE import_staging"))
@@ -86,13 +93,17 @@ def table_rules(session: Session) -> list[TableRule]:
     return rules
 
 
-def insert_staged(session: Session, *, actor: str, effective_date: date) -> int:
-    """Insert every staged row as a parcel, then its `create` events; returns parcels written."""
+def insert_parcels(session: Session, *, actor: str) -> int:
+    """Insert every staged row as a parcel; returns parcels written."""
+    result = session.execute(text(sql_file("bulk_insert_parcels")), {"actor": actor})
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def insert_events(session: Session, *, actor: str, effective_date: date) -> None:
+    """Append the `create` events of the parcels insert_parcels wrote (and so their states)."""
     session.execute(
-        text(sql_file("bulk_insert")), {"actor": actor, "effective_date": effective_date}
+        text(sql_file("bulk_insert_events")), {"actor": actor, "effective_date": effective_date}
     )
-    count = session.execute(text("SELECT count(*) FROM import_staging")).scalar_one()
-    return int(count)
 
 
 def copy_bare(session: Session, rows: Iterable[Sequence[Any]]) -> None:

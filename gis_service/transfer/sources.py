@@ -1,9 +1,9 @@
 """Files read into rows: a header → value dict and a raw geometry per row, plus the file's CRS.
 
 GeoJSON, GeoPackage, Shapefile (a .shp, a folder or a .zip), KML and KMZ go through
-pyogrio/GDAL; CSV through the csv module (UTF-8 with or without BOM, else GB18030); XLSX and
-XLS through python-calamine (merged and missing header cells are refused). Coordinates stay
-as the file has them: `gis_service.transfer.crs` decides what they mean. Problems with the
+pyogrio/GDAL; CSV through the csv module (UTF-8 with or without BOM, else GB18030); XLSX,
+XLS and ODS through python-calamine (merged and missing header cells are refused). Coordinates
+stay as the file has them: `gis_service.transfer.crs` decides what they mean. Problems with the
 file as a whole raise SourceError naming the file (and the sheet, row or cell).
 """
 

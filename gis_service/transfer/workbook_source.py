@@ -1,7 +1,8 @@
-"""Sheets of a workbook (.xlsx, .xls) as tables: header row found, merged or blank refused.
+"""Sheets of a workbook (.xlsx, .xls, .ods) as tables: header row found, merged or blank refused.
 
-Read through python-calamine (a maintained Rust reader of Excel 97 BIFF8 and Office Open XML;
-several times faster than openpyxl on a large 台账, and a reader of .xls that is still kept).
+Read through python-calamine (a maintained Rust reader of Excel 97 BIFF8, Office Open XML and
+OpenDocument spreadsheets, as WPS and LibreOffice save them; several times faster than openpyxl
+on a large 台账, and a reader of .xls that is still kept).
 A 台账 often has a title row (merged across) above its header: the header is the first row in
 which at least two cells name known columns. Sheets with no such row (the exported 指标 sheet,
 notes) are skipped. Cells come typed: dates as date/datetime, numbers as float (BIFF keeps
@@ -26,10 +27,10 @@ from gis_service.transfer.columns import (
     normal_header,
 )
 
-WORKBOOK_SUFFIXES: Final = frozenset({".xlsx", ".xls"})
+WORKBOOK_SUFFIXES: Final = frozenset({".xlsx", ".xls", ".ods"})
 HEADER_SEARCH_ROWS: Final = 10  # the header is within the first rows of a sheet
 KPI_SHEET: Final = "指标"  # the KPI sheet an export adds: read by people, not imported
-_KINDS: Final = {".xlsx": "XLSX", ".xls": "XLS (Excel 97)"}
+_KINDS: Final = {".xlsx": "XLSX", ".xls": "XLS (Excel 97)", ".ods": "ODS (OpenDocument)"}
 
 Grid = list[list[Any]]
 # A merged range as calamine gives it, 0-based: ((first row, first col), (last row, last col)).
