@@ -21,8 +21,9 @@ It passes everything else on unchanged, so the routes keep every rule and error 
 from __future__ import annotations
 
 import gzip
+import inspect
 import re
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
@@ -125,6 +126,8 @@ def _session_for(scope: Scope) -> AbstractContextManager[Session]:
     """The request's session as the routes get it: read routing, or the app's override of
     get_session (tests share their rolled-back session that way)."""
     override = scope["app"].dependency_overrides.get(get_session)
+    if override is not None and inspect.isgeneratorfunction(override):
+        return contextmanager(override)()
     if override is not None:
         return nullcontext(override())
     return read_routing.session_for(Request(scope))
