@@ -167,7 +167,9 @@ def test_the_map_page_fetches_its_first_tiles_from_the_head(low_client: TestClie
     assert start < head.index("<link") and start < head.index("<script src=")  # before any asset
     config = json.loads(head[start + len("YatouTilePrefetch.start(") : head.index(");", start)])
     # The versioned URL the map itself asks (tile_mode.py), so the prefetched tile is the one used.
-    assert re.fullmatch(r"/api/tiles/\{z\}/\{x\}/\{y\}\.mvt\?as_of=2021-09-30&v=\d+", config["tile_url"])
+    assert re.fullmatch(
+        r"/api/tiles/\{z\}/\{x\}/\{y\}\.mvt\?as_of=2021-09-30&v=\d+", config["tile_url"]
+    )
     in_page = [json.loads(f'"{u}"') for u in re.findall(r'"tile_url":\s*"([^"]+)"', page)]
     assert len(in_page) >= 2 and set(in_page) == {config["tile_url"]}
     assert config["total"] == 201 and config["top"] == BAR_HEIGHT_PX
