@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import tile_bench  # noqa: E402
 from bench_db import fresh_database  # noqa: E402
 from city_data import bbox_around, build_city  # noqa: E402
-from load import Result, run_load, wait_for  # noqa: E402
+from load import Result, http_load, run_load, wait_for  # noqa: E402
 
 from gis_service import db  # noqa: E402
 from gis_service.maps.tile_grid import Tile  # noqa: E402
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.tipg:
         with tipg_serving(settings) as tipg:
             items = f"{tipg}/collections/public.parcel/items?bbox={bbox}&limit=1000"
-            report.load("TiPg items, bbox of 1,000, 8 clients", run_load([items], 8, args.seconds))
+            report.load("TiPg items, bbox of 1,000, 8 clients", http_load(items, 8, args.seconds))
             tile = f"{tipg}/collections/public.parcel/tiles/WebMercatorQuad/{z16(args)}"
             tile_load(report, "TiPg tile z16, 8 clients", tile, args.seconds)
         report.ratio(
@@ -159,7 +159,7 @@ def reads(report: Report, settings: Settings, base: str, bbox: str, args: Any) -
     for clients in (2, 8):
         for label, url in urls.items():
             report.load(
-                f"{label}, bbox of 1,000, {clients} clients", run_load([url], clients, args.seconds)
+                f"{label}, bbox of 1,000, {clients} clients", http_load(url, clients, args.seconds)
             )
         raw = pgbench(settings, same_page, clients, args.seconds)
         report.load(f"raw SQL, the same page built by PostgreSQL (pgbench), {clients} clients", raw)
@@ -277,8 +277,8 @@ def tiles(report: Report, settings: Settings, base: str, args: Any) -> None:
 
 def tile_load(report: Report, label: str, url: str, seconds: float) -> None:
     """A tile URL under 8 clients (wrk when installed), after one request per worker warms it."""
-    tile_bench.http_load(url, 2, 0.3)
-    report.load(label, tile_bench.http_load(url, 8, seconds))
+    http_load(url, 2, 0.3)
+    report.load(label, http_load(url, 8, seconds))
 
 
 def tile_ratios(report: Report) -> None:

@@ -28,7 +28,7 @@ from bench_city import (  # noqa: E402
 )
 from bench_db import fresh_database  # noqa: E402
 from city_data import bbox_around, build_city  # noqa: E402
-from load import run_load  # noqa: E402
+from load import http_load  # noqa: E402
 
 from gis_service import db, pg_local  # noqa: E402
 from gis_service.settings import Settings  # noqa: E402
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.tipg:
         with tipg_serving(settings) as tipg:
             items = f"{tipg}/collections/public.parcel/items?bbox={bbox}&limit=1000"
-            report.load("TiPg items, bbox of 1,000, 8 clients", run_load([items], 8, args.seconds))
+            report.load("TiPg items, bbox of 1,000, 8 clients", http_load(items, 8, args.seconds))
         report.ratio(
             "GeoJSON page / TiPg",
             "project /api/parcels, bbox of 1,000, 8 clients",

@@ -1,17 +1,28 @@
-"""A small HTTP load generator for the benches: N clients with keep-alive connections, each
-sending requests back to back for a while; throughput, latency percentiles, statuses."""
+"""HTTP load for the benches: N clients with keep-alive connections, each sending requests back
+to back for a while; throughput, latency percentiles, statuses.
+
+`http_load` drives one URL with `wrk` (C, like pgbench) when installed: a Python load generator
+on 2 cores takes CPU from the servers it measures (reading a 1 MB page in Python costs about
+what building it does) and caps throughput under its GIL, so figures set beside pgbench's are
+taken with wrk. `run_load` (threads) drives several URLs in turn, PATCHes and the mixed load.
+"""
 
 from __future__ import annotations
 
 import http.client
 import json
 import math
+import re
+import shutil
 import statistics
+import subprocess
 import threading
 import time
 import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
+
+_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 @dataclass
@@ -41,6 +52,40 @@ def run_load(urls: list[str], clients: int, seconds: float, *, gzip: bool = Fals
         return response.status, response.read()
 
     return _drive(urls[0], clients, seconds, one)
+
+
+def http_load(url: str, clients: int, seconds: float) -> Result:
+    """GET one URL with `clients` keep-alive connections: wrk if installed, else threads."""
+    binary = shutil.which("wrk")
+    if binary is None:
+        return run_load([url], clients, seconds)
+    threads = str(min(clients, 2))  # the machine's cores; more threads only contend
+    duration = f"{max(1, round(seconds))}s"
+    # wrk counts an answer slower than --timeout as a socket error: 10 s, not its 2 s, so that
+    # "error" means a failed connection, as in bench/load.py, not a slow answer on a busy machine.
+    command = [binary, "-t", threads, "-c", str(clients), "-d", duration, "--timeout", "10s"]
+    command += ["--latency", url]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return wrk_result(output)
+
+
+def wrk_result(output: str) -> Result:
+    """A load Result from wrk's report (requests/s, p50, p99, non-2xx answers, errors)."""
+    per_second = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    latency = {
+        pct: float(value) * _UNIT_MS[unit]
+        for pct, value, unit in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)$", output, re.M)
+    }
+    total = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    failed = int(bad.group(1)) if bad else 0
+    statuses = {"2xx/3xx": total - failed, "non-2xx": failed}
+    if errors:
+        statuses["error"] = sum(int(n) for n in errors.groups())
+    return Result(per_second, latency.get("50", 0.0), latency.get("99", 0.0), statuses)
 
 
 def patch_load(base: str, token: str, codes: list[str], clients: int, seconds: float) -> Result:

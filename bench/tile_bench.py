@@ -1,8 +1,5 @@
 """The tile goal's tools (issue 10 goal 3): a C load client, the raw plans, nginx in front.
 
-- `http_load`: `wrk` (C, like pgbench) when installed, else bench/load.py's threads. A Python
-  load generator on 2 cores takes CPU from the servers it measures and caps throughput under
-  its GIL; wrk does not, so tile figures compare fairly with pgbench's.
 - `service_tile_sql`: the very statement the service runs for a tile, its values written in,
   for pgbench (the honest raw baseline beside the bench's minimal ST_AsMVT).
 - `plan_summary`: one line naming the plan PostgreSQL picks for a statement (EXPLAIN), since
@@ -14,7 +11,6 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import tempfile
@@ -23,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from load import Result, run_load, wait_for
+from load import wait_for
 from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
@@ -37,41 +33,6 @@ from gis_service.settings import Settings
 # pgbench's sessions plan as the service's tile transactions do (parcel_tiles.parcels_tile).
 SERIAL_PLAN = "-c max_parallel_workers_per_gather=0"
 NGINX_CONF = Path(__file__).resolve().parent.parent / "deploy" / "nginx" / "yatou-tiles.conf"
-_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
-
-
-def http_load(url: str, clients: int, seconds: float) -> Result:
-    """GET one URL with `clients` keep-alive connections: wrk if installed, else threads."""
-    binary = shutil.which("wrk")
-    if binary is None:
-        return run_load([url], clients, seconds)
-    threads = str(min(clients, 2))  # the machine's cores; more threads only contend
-    duration = f"{max(1, round(seconds))}s"
-    # wrk counts an answer slower than --timeout as a socket error: 10 s, not its 2 s, so that
-    # "error" means a failed connection, as in bench/load.py, not a slow answer on a busy machine.
-    command = [binary, "-t", threads, "-c", str(clients), "-d", duration, "--timeout", "10s"]
-    command += ["--latency", url]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    return wrk_result(output)
-
-
-def wrk_result(output: str) -> Result:
-    """A load Result from wrk's report (requests/s, p50, p99, non-2xx answers, errors)."""
-    per_second = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    latency = {
-        pct: float(value) * _UNIT_MS[unit]
-        for pct, value, unit in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)$", output, re.M)
-    }
-    total = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    errors = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
-    )
-    failed = int(bad.group(1)) if bad else 0
-    statuses = {"2xx/3xx": total - failed, "non-2xx": failed}
-    if errors:
-        statuses["error"] = sum(int(n) for n in errors.groups())
-    return Result(per_second, latency.get("50", 0.0), latency.get("99", 0.0), statuses)
 
 
 def service_tile_sql(settings: Settings, engine: Engine, tile: Tile) -> str:
