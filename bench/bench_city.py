@@ -362,21 +362,17 @@ def environment(settings: Settings, **extra: str) -> dict[str, str]:
     return env | extra
 
 
+def serve_command(port: int, workers: int) -> list[str]:
+    """`gis-service serve` on a port with N workers, through this interpreter."""
+    command = [sys.executable, "-m", "gis_service.cli", "serve", "--port", str(port)]
+    return command + ["--workers", str(workers)]
+
+
 @contextmanager
 def serving(settings: Settings, workers: int) -> Iterator[str]:
     """`gis-service serve --workers N` on a free port; its base URL while the block runs."""
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "gis_service.cli",
-        "serve",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-    ]
-    with process(command, environment(settings)):
+    with process(serve_command(port, workers), environment(settings)):
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/healthz", timeout=60)
         yield base

@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_city import environment, free_port  # noqa: E402
+from bench.bench_city import environment, free_port, serve_command  # noqa: E402
 from bench.bench_db import fresh_database  # noqa: E402
 from bench.city_data import build_city  # noqa: E402
 from gis_service import db  # noqa: E402
@@ -111,16 +111,7 @@ def one_start(settings: Settings, tree: Path, workers: int, figures: Timings) ->
     """Start the server once from `tree`; record its /healthz, /readyz and first /map times."""
     port = free_port()
     env = environment(settings) | {"PYTHONPATH": str(tree)}
-    command = [
-        sys.executable,
-        "-m",
-        "gis_service.cli",
-        "serve",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-    ]
+    command = serve_command(port, workers)
     started = time.perf_counter()
     child = subprocess.Popen(
         command, env=env, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
