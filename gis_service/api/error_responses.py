@@ -33,8 +33,11 @@ DESCRIPTIONS: Final[dict[int, str]] = {
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI responses for the given error statuses (500 always added)."""
-    return {
-        status: {"model": ErrorBody, "description": DESCRIPTIONS[status]}
-        for status in (*statuses, 500)
-    }
+    """OpenAPI responses for the given error statuses (500 always added).
+
+    Descriptions only: every 4xx/5xx answer's content is set to ErrorBody by openapi_fixes.
+    A `"model": ErrorBody` here would have FastAPI build a pydantic field per route and
+    status at import (about 200 of them, a tenth of the start-up's CPU; issue 10 goal 7)
+    for a schema the document then replaces.
+    """
+    return {status: {"description": DESCRIPTIONS[status]} for status in (*statuses, 500)}

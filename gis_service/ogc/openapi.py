@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from gis_service.api.error_responses import ErrorBody, error_responses
+from gis_service.api.error_responses import error_responses
 
-PARAMETER_ERROR: Final[dict[str, Any]] = {
-    "model": ErrorBody,
+PARAMETER_ERROR: Final[dict[str, Any]] = {  # content: ErrorBody (api/openapi_fixes.py)
     "description": "A query parameter is unknown or malformed (OGC 17-069r4 7.15); "
     "`field` names it.",
 }
@@ -22,7 +21,7 @@ SCHEMA_RESPONSE: Final[dict[int | str, dict[str, Any]]] = {
     200: {"content": {"application/schema+json": {}}},
 }
 READ_ONLY_COLLECTION: Final[dict[int | str, dict[str, Any]]] = {
-    405: {"model": ErrorBody, "description": "The communities collection is read-only."}
+    405: {"description": "The communities collection is read-only."}
 }
 FEATURE_BODY: Final = {
     "requestBody": {

@@ -21,6 +21,8 @@ router = APIRouter(tags=["service"])
 FAVICON = Path(__file__).resolve().parents[2] / "static" / "favicon.svg"
 UNAVAILABLE: dict[int | str, dict[str, Any]] = {
     503: {
+        # The one `model` of ErrorBody: it files the schema under components/schemas, where
+        # every error answer of the document points (api/openapi_fixes.py, error_responses).
         "model": ErrorBody,
         "description": "The database is down or not migrated (`Retry-After` says when to ask).",
     }
