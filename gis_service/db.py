@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -125,12 +126,35 @@ def analyze(engine: Engine) -> None:
 
 
 def head_revision() -> str:
-    """The newest revision of the packaged migrations (what this code expects)."""
-    from alembic.script import ScriptDirectory
+    """The newest revision of the packaged migrations (what this code expects).
 
-    head = ScriptDirectory.from_config(alembic_config("")).get_current_head()
-    assert head is not None, "the package ships its migrations"
-    return head
+    Read from the scripts' `revision` and `down_revision` lines, without Alembic: /readyz
+    asks it once per worker, and Alembic (with every migration module it would import) is
+    ~0.1 s that only `db upgrade` needs (issue 10 goal 7). tests/test_db_schema.py checks
+    that Alembic names the same head.
+    """
+    revisions: dict[str, set[str]] = {}  # revision -> the revisions it follows
+    for script in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        names = _module_constants(script)
+        down = names.get("down_revision")
+        follows = {down} if isinstance(down, str) else set(down or ())
+        revisions[str(names["revision"])] = follows
+    followed = set().union(*revisions.values())
+    heads = [revision for revision in revisions if revision not in followed]
+    assert len(heads) == 1, f"the package ships one migration head, not {heads}"
+    return heads[0]
+
+
+def _module_constants(script: Path) -> dict[str, object]:
+    """The literal values assigned at the top level of a Python file, by name."""
+    tree = ast.parse(script.read_text(encoding="utf-8"))
+    return {
+        target.id: ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name) and target.id in {"revision", "down_revision"}
+    }
 
 
 def current_revision(engine: Engine) -> str | None:

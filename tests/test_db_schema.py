@@ -83,6 +83,7 @@ def test_migrations_apply_and_roll_back() -> None:
         # The newest revision, whichever it is: a new migration does not edit this test.
         head = ScriptDirectory.from_config(db.alembic_config(str(engine.url))).get_current_head()
         assert head is not None and db.current_revision(engine) == head
+        assert db.head_revision() == head  # what /readyz reads without Alembic
         db.downgrade(engine)
         assert db.current_revision(engine) is None
         with engine.connect() as conn:
