@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -145,7 +145,7 @@ def head_revision() -> str:
     return heads[0]
 
 
-def _module_constants(script: Path) -> dict[str, object]:
+def _module_constants(script: Path) -> dict[str, Any]:
     """The literal values assigned at the top level of a Python file, by name."""
     tree = ast.parse(script.read_text(encoding="utf-8"))
     return {
