@@ -55,7 +55,10 @@ def make_engine(settings: Settings, *, serving: bool = False) -> Engine:
 
 def tile_connections(settings: Settings) -> int:
     """Connections a serving worker keeps for tile misses (api/tile_pool.py): a few, enough
-    for 8 clients on 2 cores, taken from its overflow so that the worker's total holds."""
+    for 8 clients on 2 cores, taken from its overflow so that the worker's total holds. None
+    with a read replica: its routing rules live in the sessions, which then build the tiles."""
+    if settings.database_read_url:
+        return 0
     return min(MOST_TILE_CONNECTIONS, settings.db_max_overflow)
 
 

@@ -76,6 +76,19 @@ def test_an_old_version_and_a_database_that_is_down_go_to_the_routes(
     assert answer.json()["error"] == "database_unavailable"
 
 
+def test_the_tile_connections_come_out_of_the_overflow(settings: Settings) -> None:
+    wide = settings.model_copy(update={"db_max_overflow": 10})
+    assert db.tile_connections(wide) == db.MOST_TILE_CONNECTIONS == 4
+    assert db.tile_connections(settings.model_copy(update={"db_max_overflow": 2})) == 2
+    engine = db.make_engine(wide, serving=True)
+    assert engine.pool._max_overflow == 10 - 4  # type: ignore[attr-defined]
+    assert db.make_engine(wide).pool._max_overflow == 10  # type: ignore[attr-defined]
+    # With a read replica the sessions build the tiles (its routing rules), so no pool.
+    replicated = wide.model_copy(update={"database_read_url": str(settings.database_url)})
+    assert db.tile_connections(replicated) == 0
+    assert db.make_engine(replicated, serving=True).pool._max_overflow == 10  # type: ignore[attr-defined]
+
+
 def test_after_an_edit_the_new_version_shows_it_and_the_old_one_is_revalidated(
     io_database: tuple[Settings, Engine],
 ) -> None:

@@ -110,11 +110,13 @@ class TileFastPath:
         """The tile at the asked version (stored under its tag), or None to pass it on: in one
         statement on the worker's tile pool (api/tile_pool.py), else through a session."""
         app = scope["app"]
-        # A read replica's routing rules, and the tests' shared session, live in the sessions.
-        replica = getattr(app.state, "read_replica", None)
-        if get_session in app.dependency_overrides or replica is not None:
-            return await run_in_threadpool(self._build, scope, asked, tag, cache)
-        pool = app_tile_pool(app.state, self.settings)
+        # The tests' shared session, and a read replica's routing rules (no pool then), live
+        # in the sessions.
+        pool = (
+            None
+            if get_session in app.dependency_overrides
+            else app_tile_pool(app.state, self.settings)
+        )
         if pool is None:
             return await run_in_threadpool(self._build, scope, asked, tag, cache)
         statement = parcel_tiles.versioned_tile_sql(asked.category is not None)

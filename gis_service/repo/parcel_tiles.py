@@ -81,7 +81,8 @@ def versioned_tile_sql(category: bool) -> str:
     tile = sql_file("parcels_tile").format(source="parcel_current", where=where_clause(query))
     filled = sql_file("parcels_tile_versioned").format(tile=tile)
     lines = (line for line in filled.splitlines() if not line.lstrip().startswith("--"))
-    return str(text("\n".join(lines)).compile(dialect=psycopg.dialect()))
+    dialect = psycopg.dialect()  # type: ignore[no-untyped-call]
+    return str(text("\n".join(lines)).compile(dialect=dialect))
 
 
 def versioned_tile_params(
