@@ -1,9 +1,10 @@
 """Side by side at city scale (issue 10): the project against raw SQL (pgbench) and TiPg.
 
-    python bench/bench_city.py [--parcels 100000] [--seconds 10] [--workers 2] [--tipg]
+    python bench/bench_city.py [--parcels 100000] [--seconds 10] [--workers 2] [--tipg] [--reuse]
 
 Builds `yatou_city` in the local cluster (or DATABASE_URL's server): the sample plan's schema
-with N parcels × 14 events (bench/city_data.py), starts the project with several workers
+with N parcels × 14 events (bench/city_data.py; `--reuse` keeps one already of that size,
+for before/after pairs on the same data), starts the project with several workers
 (`gis-service serve`), optionally TiPg from a venv of its own (/tmp/yatou-bench-tipg, never a
 project dependency), and runs the same requests against each. Prints every goal's figures
 and ratios. Figures on a shared 2-core machine are noisy: run it once or twice, not in a loop.
@@ -33,8 +34,8 @@ from sqlalchemy.orm import Session
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import tile_bench  # noqa: E402
-from bench_db import fresh_database  # noqa: E402
-from city_data import bbox_around, build_city  # noqa: E402
+from bench_db import city  # noqa: E402
+from city_data import bbox_around  # noqa: E402
 from load import Result, http_load, run_load, wait_for  # noqa: E402
 
 from gis_service import db  # noqa: E402
@@ -83,12 +84,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--overload", action="store_true", help="also run 32 and 256 clients")
     parser.add_argument("--database", default="yatou_city", help="database to (re)create")
     parser.add_argument("--tiles-only", action="store_true", help="only goal 3 (and TiPg's tiles)")
+    parser.add_argument("--reuse", action="store_true", help="keep a database of that size")
     args = parser.parse_args(argv)
-    settings = fresh_database(args.database)
+    settings = city(args.database, args.parcels, reuse=args.reuse)
     engine = db.make_engine(settings)
-    started = time.perf_counter()
-    build_city(engine, args.parcels)
-    print(f"built {args.parcels} parcels x 14 events in {time.perf_counter() - started:.1f} s")
     report = Report()
     bbox = ",".join(f"{v:.6f}" for v in bbox_around(args.parcels // 2, 32))
     started = time.perf_counter()
@@ -105,8 +104,11 @@ def main(argv: list[str] | None = None) -> None:
             overload(report, base, bbox, args)
     if args.tipg:
         with tipg_serving(settings) as tipg:
-            items = f"{tipg}/collections/public.parcel/items?bbox={bbox}&limit=1000"
-            report.load("TiPg items, bbox of 1,000, 8 clients", http_load(items, 8, args.seconds))
+            if not args.tiles_only:
+                items = f"{tipg}/collections/public.parcel/items?bbox={bbox}&limit=1000"
+                report.load(
+                    "TiPg items, bbox of 1,000, 8 clients", http_load(items, 8, args.seconds)
+                )
             tile = f"{tipg}/collections/public.parcel/tiles/WebMercatorQuad/{z16(args)}"
             tile_load(report, "TiPg tile z16, 8 clients", tile, args.seconds)
         report.ratio(
@@ -141,7 +143,7 @@ class Report:
 
     def ratio(self, label: str, ours: str, theirs: str, *, goal: float, less: bool = False) -> None:
         """ours / theirs throughput, against the issue's goal."""
-        if not self.results.get(theirs):
+        if not self.results.get(theirs) or ours not in self.results:
             return
         value = self.results[ours] / self.results[theirs]
         met = value <= goal if less else value >= goal

@@ -34,15 +34,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_city import environment, free_port, process  # noqa: E402
-from bench.bench_db import fresh_database  # noqa: E402
-from bench.city_data import build_city  # noqa: E402
+from bench.bench_db import city  # noqa: E402
 from bench.load import wait_for  # noqa: E402
-from gis_service import db, pg_local  # noqa: E402
+from gis_service import db  # noqa: E402
 from gis_service.settings import Settings  # noqa: E402
 from tests.browser import chromium  # noqa: E402
 
@@ -132,37 +129,6 @@ def serving(settings: Settings, workers: int, embed_limit: int) -> Iterator[str]
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/healthz", timeout=60)
         yield base
-
-
-def city(name: str, parcels: int, *, reuse: bool) -> Settings:
-    """Settings of a database holding `parcels` city parcels (built unless reused)."""
-    outside = Settings(_env_file=None)  # type: ignore[call-arg]
-    if reuse and not outside.database_url:
-        pg_local.start(outside)
-        settings = Settings(_env_file=None, database_url=pg_local.url(outside, name))  # type: ignore[call-arg]
-        if city_size(settings) == parcels:
-            print(f"reusing {name} with {parcels} parcels")
-            return settings
-    settings = fresh_database(name)
-    engine = db.make_engine(settings)
-    started = time.perf_counter()
-    build_city(engine, parcels)
-    engine.dispose()
-    print(f"built {parcels} parcels x 14 events in {time.perf_counter() - started:.1f} s")
-    return settings
-
-
-def city_size(settings: Settings) -> int:
-    """How many city parcels a database holds (0 when it is missing or not migrated)."""
-    try:
-        engine = db.make_engine(settings)
-        with engine.connect() as conn:
-            found = conn.execute(text("SELECT count(*) FROM parcel WHERE code LIKE 'C-%'"))
-            count = int(found.scalar_one())
-        engine.dispose()
-        return count
-    except Exception:  # noqa: BLE001 - any failure means "build it"
-        return 0
 
 
 def fetch(url: str) -> bytes:

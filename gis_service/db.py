@@ -29,6 +29,9 @@ def database_url(settings: Settings) -> str:
     return pg_local.url(settings)
 
 
+MOST_TILE_CONNECTIONS = 4
+
+
 def make_engine(settings: Settings, *, serving: bool = False) -> Engine:
     """A pooled engine for the configured database (nothing connects until first use).
 
@@ -37,16 +40,27 @@ def make_engine(settings: Settings, *, serving: bool = False) -> Engine:
     cancel long statements; the commands (loads, migrations) run without that limit.
     """
     limit = settings.db_statement_timeout_ms if serving else 0
+    # A serving worker's tile connections (api/tile_pool.py) come out of its overflow.
+    overflow = settings.db_max_overflow - (tile_connections(settings) if serving else 0)
     engine = create_engine(
         database_url(settings),
         pool_pre_ping=True,
         pool_size=settings.db_pool_size,
-        max_overflow=settings.db_max_overflow,
+        max_overflow=overflow,
         pool_timeout=settings.db_pool_timeout,
         connect_args={"options": f"-c statement_timeout={limit}"},
     )
     text_bytes.install(engine)
     return engine
+
+
+def tile_connections(settings: Settings) -> int:
+    """Connections a serving worker keeps for tile misses (api/tile_pool.py): a few, enough
+    for 8 clients on 2 cores, taken from its overflow so that the worker's total holds. None
+    with a read replica: its routing rules live in the sessions, which then build the tiles."""
+    if settings.database_read_url:
+        return 0
+    return min(MOST_TILE_CONNECTIONS, settings.db_max_overflow)
 
 
 # A replica that cannot be reached is given up quickly: its reads go to the primary.

@@ -5,8 +5,11 @@ A tile URL with `v=<data version>` names content that never changes (gis_service
 overload limit still apply) and answers such a request itself:
 - a tile the worker holds: from its TileCache, under the very key the tile routes use, with no
   session, no statement, no dependency resolution;
-- a miss: in one worker thread, one session (the read replica's when read routing allows),
-  the data's stamp and, when `v` is the current version, the tile (built and stored).
+- a miss: one statement on the worker's tile pool (api/tile_pool.py), from the event loop:
+  the data's stamp and, when `v` is the current version, the tile (built and stored). With a
+  read replica configured, for a date before the last change (the fold), or under the tests'
+  shared session: in one worker thread, one session (the read replica's when read routing
+  allows), the stamp, then the tile.
 
 It passes everything else on unchanged, so the routes keep every rule and error message:
 - read access: it answers only when reads are public and the request brings no token to check
@@ -29,6 +32,7 @@ from datetime import date
 from typing import Final
 from urllib.parse import parse_qsl
 
+import psycopg
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
@@ -40,6 +44,7 @@ from gis_service.api.database_errors import DATABASE_ERRORS
 from gis_service.api.deps import get_session
 from gis_service.api.errors import InvalidInput
 from gis_service.api.tile_http import MVT, app_tile_cache, held, tile_headers
+from gis_service.api.tile_pool import app_tile_pool
 from gis_service.maps.tile_grid import Tile, TileCache, tile_etag, tile_problem
 from gis_service.parcels.parcel_input import parse_iso_date
 from gis_service.repo import parcel_reads, parcel_tiles
@@ -88,7 +93,7 @@ class TileFastPath:
                 tag = self._tag(asked)
                 body = cache.get(tag)
                 if body is None:
-                    body = await run_in_threadpool(self._build, scope, asked, tag, cache)
+                    body = await self._miss(scope, asked, tag, cache)
                 if body is not None:
                     await _answer(send, headers, tag, body, cache)
                     return
@@ -99,10 +104,50 @@ class TileFastPath:
         thresholds = self.settings.thresholds
         return tile_etag(asked.version, asked.tile, asked.on, asked.category, thresholds)
 
+    async def _miss(
+        self, scope: Scope, asked: VersionedTile, tag: str, cache: TileCache
+    ) -> bytes | None:
+        """The tile at the asked version (stored under its tag), or None to pass it on: in one
+        statement on the worker's tile pool (api/tile_pool.py), else through a session."""
+        app = scope["app"]
+        # The tests' shared session, and a read replica's routing rules (no pool then), live
+        # in the sessions.
+        pool = (
+            None
+            if get_session in app.dependency_overrides
+            else app_tile_pool(app.state, self.settings)
+        )
+        if pool is None:
+            return await run_in_threadpool(self._build, scope, asked, tag, cache)
+        statement = parcel_tiles.versioned_tile_sql(asked.category is not None)
+        values = parcel_tiles.versioned_tile_params(
+            asked.tile,
+            version=asked.version,
+            category=asked.category,
+            on=asked.on,
+            thresholds=self.settings.thresholds,
+        )
+        try:
+            async with pool.connection() as conn:
+                cursor = await conn.execute(statement, values, binary=True)
+                row = await cursor.fetchone()
+        except (psycopg.Error, TimeoutError):
+            return None  # the routes answer: their own session, or their 503
+        assert row is not None, "the stamp's aggregate has one row"
+        version, folded, body = row
+        if version != asked.version:
+            return None
+        if folded:  # a date before the last change: the fold, in the session's statements
+            return await run_in_threadpool(self._build, scope, asked, tag, cache)
+        body = bytes(body or b"")
+        cache.put(tag, body)
+        return body
+
     def _build(
         self, scope: Scope, asked: VersionedTile, tag: str, cache: TileCache
     ) -> bytes | None:
-        """The tile at the asked version (stored under its tag), or None to pass it on."""
+        """The tile at the asked version (stored under its tag) through a SQLAlchemy session,
+        or None to pass it on."""
         try:
             with _session_for(scope) as session:
                 stamp = parcel_reads.data_stamp(session)

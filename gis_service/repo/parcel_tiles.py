@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from functools import cache
+from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import psycopg
 from sqlalchemy.orm import Session
 
 from gis_service.maps.tile_grid import Tile, TileCache
-from gis_service.repo.parcel_reads import DataStamp, ParcelQuery
+from gis_service.repo.parcel_reads import (
+    DataStamp,
+    ParcelQuery,
+    filter_params,
+    threshold_params,
+    where_clause,
+)
 from gis_service.repo.parcel_statements import as_of_statement
+from gis_service.repo.sql_files import sql_file
 from gis_service.rules.levels import RiskThresholds
 
 
@@ -61,3 +71,25 @@ def cached_tile(
         body = parcels_tile(session, tile, query=query, on=on, thresholds=thresholds, folded=folded)
         cache.put(tag, body)
     return body
+
+
+@cache
+def versioned_tile_sql(category: bool) -> str:
+    """sql/parcels_tile_versioned.sql in psycopg's own placeholders (for a plain psycopg
+    connection, no SQLAlchemy), with or without the category filter."""
+    query = ParcelQuery(bbox=(0.0, 0.0, 0.0, 0.0), category="" if category else None)
+    tile = sql_file("parcels_tile").format(source="parcel_current", where=where_clause(query))
+    filled = sql_file("parcels_tile_versioned").format(tile=tile)
+    lines = (line for line in filled.splitlines() if not line.lstrip().startswith("--"))
+    dialect = psycopg.dialect()  # type: ignore[no-untyped-call]
+    return str(text("\n".join(lines)).compile(dialect=dialect))
+
+
+def versioned_tile_params(
+    tile: Tile, *, version: int, category: str | None, on: date, thresholds: RiskThresholds
+) -> dict[str, Any]:
+    """The values of versioned_tile_sql for a tile, as the tile routes bind them."""
+    query = ParcelQuery(bbox=tile.bounds_degrees(), category=category)
+    place = {"z": tile.z, "x": tile.x, "y": tile.y, "pixel": tile.pixel_metres()}
+    values = filter_params(query) | {"on": on, "v": version} | threshold_params(thresholds)
+    return values | place

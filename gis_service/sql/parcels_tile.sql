@@ -4,7 +4,10 @@
 -- simplified to the tile's pixel (:pixel metres at this zoom) before ST_AsMVTGeom snaps them
 -- to the 4096 grid. Level and planned progress come from the SQL copy of the rules
 -- (parcel_risk_level, proven equal to gis_service.rules.levels by tests/test_levels_sql.py).
-SELECT ST_AsMVT(t, 'parcels', 4096, 'geom')
+-- The features go in code order, not the plan's: a bitmap scan gives them in table order, a
+-- prepared statement's generic plan (an index scan) in the index's, and a strong ETag names
+-- one body, whichever path or connection built it (api/tile_fast_path.py).
+SELECT ST_AsMVT(t, 'parcels', 4096, 'geom' ORDER BY t.code)
 FROM (
     SELECT p.code, p.name, p.category, p.stage, p.progress, p.community,
            p.deadline::text AS deadline, p.completed_on::text AS completed_on,

@@ -1,0 +1,79 @@
+"""A worker's few asynchronous psycopg connections for versioned tile misses (issue 10 goal 3).
+
+A miss of the tile fast path (api/tile_fast_path.py) is one statement: the data's stamp and
+the tile together (sql/parcels_tile_versioned.sql). Sent on a plain psycopg connection from
+the event loop it costs one round trip and the statement itself; through a SQLAlchemy session
+in a worker thread it cost a thread hop, the pool's ping, BEGIN, the stamp, SET LOCAL, the
+tile and ROLLBACK (six round trips), and that Python time on the cores PostgreSQL needs.
+
+The connections are autocommit (one statement, nothing to commit), have the serving engine's
+statement timeout, and plan without parallel workers, as every tile transaction does
+(repo/parcel_tiles.py: the parallel plan of a tile is 10-20x slower). psycopg prepares the
+statement after a few uses. They come out of the worker's connection budget:
+gis_service.db.make_engine gives the SQLAlchemy pool that many fewer overflow connections.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import psycopg
+from sqlalchemy import Engine
+
+from gis_service.db import tile_connections
+from gis_service.settings import Settings
+
+
+class TilePool:
+    """Up to `size` connections on one event loop; a caller waits `wait` seconds at most."""
+
+    def __init__(self, conninfo: str, size: int, wait: float, options: str) -> None:
+        self.conninfo = conninfo
+        self.options = options
+        self.wait = wait
+        self.loop = asyncio.get_running_loop()
+        self._free = asyncio.Semaphore(size)
+        self._idle: list[psycopg.AsyncConnection[Any]] = []
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+        """A connection (TimeoutError when none frees in time); closed, not kept, on error."""
+        async with asyncio.timeout(self.wait):
+            await self._free.acquire()
+        try:
+            conn = self._idle.pop() if self._idle else await self._connect()
+            try:
+                yield conn
+            except BaseException:
+                await conn.close()
+                raise
+            self._idle.append(conn)
+        finally:
+            self._free.release()
+
+    async def _connect(self) -> psycopg.AsyncConnection[Any]:
+        return await psycopg.AsyncConnection.connect(
+            self.conninfo, autocommit=True, options=self.options
+        )
+
+
+def app_tile_pool(state: Any, settings: Settings) -> TilePool | None:
+    """The worker's tile pool on the app's state, made on first use in this event loop; None
+    when the worker keeps no tile connection."""
+    pool: TilePool | None = getattr(state, "tile_pool", None)
+    if pool is not None and pool.loop is asyncio.get_running_loop():
+        return pool
+    size = tile_connections(settings)
+    if size == 0:
+        return None
+    engine: Engine = state.engine
+    conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    options = (
+        f"-c statement_timeout={settings.db_statement_timeout_ms}"
+        " -c max_parallel_workers_per_gather=0"
+    )
+    pool = state.tile_pool = TilePool(conninfo, size, settings.db_pool_timeout, options)
+    return pool
