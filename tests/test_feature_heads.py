@@ -1,4 +1,4 @@
-"""The Feature heads of revision 0006 (parcel_feature, parcel_state.head and .last_change) stay
+"""The Feature heads of revision 0006 (parcel_feature, parcel_state_feature) stay
 what a recomputation from the rows gives, whatever wrote the rows, and the upgrade fills them.
 
 The page built from them equals the Features built in Python: tests/test_feature_page_sql.py
@@ -34,16 +34,17 @@ STORED = """
 SELECT 'parcel' AS relation, parcel_id, NULL::date AS valid_from, head, last_change::text
 FROM parcel_feature WHERE parcel_id IN (SELECT id FROM parcel_current)
 UNION ALL
-SELECT 'state', parcel_id, valid_from, head, last_change::text FROM parcel_state WHERE alive
+SELECT 'state', parcel_id, valid_from, head, last_change::text FROM parcel_state_feature
 ORDER BY 1, 2, 3
 """
 # What the triggers would write now, from the rows as they are.
 RECOMPUTE = """
 SELECT parcel_feature_refresh(array_agg(id)) FROM parcel;
-UPDATE parcel_state
-SET head = parcel_feature_head(fields, geom, milestones, version, updated_at),
-    last_change = parcel_last_change(parcel_id, valid_from)
-WHERE alive;
+DELETE FROM parcel_state_feature;
+INSERT INTO parcel_state_feature (parcel_id, valid_from, head, last_change)
+SELECT parcel_id, valid_from, parcel_feature_head(fields, geom, milestones, version, updated_at),
+       parcel_last_change(parcel_id, valid_from)
+FROM parcel_state WHERE alive;
 """
 
 

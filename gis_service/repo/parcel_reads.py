@@ -114,7 +114,7 @@ _FEATURE_COLUMNS: Final = ("id", "code", "progress", "start_date", "deadline", "
 _HEADS: Final[dict[bool, str]] = {
     False: "SELECT f.head, f.last_change FROM parcel_feature AS f"
     " WHERE f.parcel_id = page.id LIMIT 1",
-    True: "SELECT s.head, s.last_change FROM parcel_state AS s"
+    True: "SELECT s.head, s.last_change FROM parcel_state_feature AS s"
     " WHERE s.parcel_id = page.id AND s.valid_from <= :as_of"
     " ORDER BY s.valid_from DESC LIMIT 1",
 }

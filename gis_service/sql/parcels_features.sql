@@ -3,7 +3,8 @@
 -- gis_service.repo.parcel_reads: <page> parcels_page.sql with the columns of the fields that
 -- depend on the page's date; <heads> the lookup of a page row's stored head (migration 0006:
 -- the Feature's text up to its updated_at property, braces left open) and last change, in
--- parcel_feature or in the state parcel_as_of() read, for the page's rows only; <tail> the
+-- parcel_feature, or parcel_state_feature for the state parcel_as_of() read, for the page's
+-- rows only; <tail> the
 -- rest of the Feature's text: the properties that depend on the date, in
 -- gis_service.features' order, with the risk fields from parcel_risk_level() and
 -- parcel_planned_progress() (proven equal to gis_service.rules.levels by

@@ -18,7 +18,7 @@ HERE = Path(__file__).parent
 
 
 def upgrade() -> None:
-    """Create parcel_feature and parcel_state's heads, their triggers, and fill them."""
+    """Create parcel_feature and parcel_state_feature, their triggers, and fill them."""
     op.execute((HERE / "0006_feature_heads_up.sql").read_text(encoding="utf-8"))
 
 

@@ -1,7 +1,9 @@
 -- Back to revision 0005: the pages build every Feature's text again on each read.
-DROP TRIGGER IF EXISTS parcel_state_feature_head ON parcel_state;
-DROP FUNCTION IF EXISTS parcel_state_feature_head();
-ALTER TABLE parcel_state DROP COLUMN IF EXISTS head, DROP COLUMN IF EXISTS last_change;
+DROP TRIGGER IF EXISTS parcel_state_feature_added ON parcel_state;
+DROP TRIGGER IF EXISTS parcel_state_feature_changed ON parcel_state;
+DROP TRIGGER IF EXISTS parcel_state_feature_removed ON parcel_state;
+DROP FUNCTION IF EXISTS parcel_state_feature_follow();
+DROP TABLE IF EXISTS parcel_state_feature;
 DROP TRIGGER IF EXISTS parcel_feature_last_change ON parcel_event;
 DROP FUNCTION IF EXISTS parcel_feature_follow_events();
 DROP TRIGGER IF EXISTS milestone_feature_added ON milestone;

@@ -2,14 +2,14 @@
 -- Feature's text costs. Most of a Feature does not depend on the date of the page: its id, its
 -- outline and the properties from code to updated_at. That part, the Feature's "head" (its
 -- text up to the last of those properties, the closing braces left open), is written with
--- each state: in parcel_feature for the current parcels, in parcel_state for the states the
--- as-of pages read. A page then splices each head with the fields of its date (as_of, the
--- risk level, planned progress, days left, completed late) and the last change, which stays
--- exact because it is stored per state too (for the current parcels, the latest update event:
--- the current page is read only when no event lies after its date).
+-- each state: in parcel_feature for the current parcels, in parcel_state_feature for the
+-- states the as-of pages read. A page then splices each head with the fields of its date
+-- (as_of, the risk level, planned progress, days left, completed late) and the last change,
+-- which stays exact because it is stored per state too (for the current parcels, the latest
+-- update event: the current page is read only when no event lies after its date).
 -- Triggers keep both right for every writer (API, CLI, row and bulk import, sample loader):
 -- parcel and milestone writes refresh a parcel's head, event inserts its last change, and
--- parcel_state's rows get theirs when parcel_state_refold() inserts them.
+-- parcel_state's rows get theirs when parcel_state_refold() writes them.
 
 -- The Feature's text up to updated_at, as parcels_features.sql splices it: the same text as
 -- the row_to_json of all its properties, without the closing brace.
@@ -109,28 +109,49 @@ CREATE TRIGGER parcel_feature_last_change AFTER INSERT ON parcel_event
 SELECT parcel_feature_refresh(array_agg(id)) FROM parcel;
 ANALYZE parcel_feature;
 
--- A state's head and last change as of its first day: no event of its parcel falls between
--- that day and the next state's (each day with events starts a state), so they hold for every
--- date the state does. Dead states are never read.
-ALTER TABLE parcel_state ADD COLUMN head text, ADD COLUMN last_change json;
-CREATE FUNCTION parcel_state_feature_head() RETURNS trigger LANGUAGE plpgsql AS $$
+-- A live state's head and last change as of its first day: no event of its parcel falls
+-- between that day and the next state's (each day with events starts a state), so they hold
+-- for every date the state does. In a table of their own, keyed as parcel_state: parcel_state
+-- stays narrow for the as-of scans that filter its rows by date and envelope, and a page looks
+-- up its own rows' heads only. parcel_state is written by parcel_state_refold() alone, which
+-- inserts and deletes states (and moves valid_to, which no head depends on).
+CREATE TABLE parcel_state_feature (
+    parcel_id   bigint NOT NULL,
+    valid_from  date NOT NULL,
+    head        text NOT NULL,
+    last_change json,
+    PRIMARY KEY (parcel_id, valid_from)
+);
+
+CREATE FUNCTION parcel_state_feature_follow() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF NEW.alive THEN
-        NEW.head := parcel_feature_head(NEW.fields, NEW.geom, NEW.milestones, NEW.version,
-                                        NEW.updated_at);
-        NEW.last_change := parcel_last_change(NEW.parcel_id, NEW.valid_from);
-    ELSE
-        NEW.head := NULL;
-        NEW.last_change := NULL;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        DELETE FROM parcel_state_feature AS f USING removed AS r
+        WHERE f.parcel_id = r.parcel_id AND f.valid_from = r.valid_from;
     END IF;
-    RETURN NEW;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO parcel_state_feature (parcel_id, valid_from, head, last_change)
+        SELECT a.parcel_id, a.valid_from,
+               parcel_feature_head(a.fields, a.geom, a.milestones, a.version, a.updated_at),
+               parcel_last_change(a.parcel_id, a.valid_from)
+        FROM added AS a
+        WHERE a.alive;
+    END IF;
+    RETURN NULL;
 END $$;
-CREATE TRIGGER parcel_state_feature_head
-    BEFORE INSERT OR UPDATE OF parcel_id, valid_from, alive, fields, geom, milestones, version,
-                               updated_at ON parcel_state
-    FOR EACH ROW EXECUTE FUNCTION parcel_state_feature_head();
-UPDATE parcel_state
-SET head = parcel_feature_head(fields, geom, milestones, version, updated_at),
-    last_change = parcel_last_change(parcel_id, valid_from)
+CREATE TRIGGER parcel_state_feature_added AFTER INSERT ON parcel_state
+    REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION parcel_state_feature_follow();
+CREATE TRIGGER parcel_state_feature_changed AFTER UPDATE ON parcel_state
+    REFERENCING OLD TABLE AS removed NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION parcel_state_feature_follow();
+CREATE TRIGGER parcel_state_feature_removed AFTER DELETE ON parcel_state
+    REFERENCING OLD TABLE AS removed
+    FOR EACH STATEMENT EXECUTE FUNCTION parcel_state_feature_follow();
+
+INSERT INTO parcel_state_feature (parcel_id, valid_from, head, last_change)
+SELECT parcel_id, valid_from, parcel_feature_head(fields, geom, milestones, version, updated_at),
+       parcel_last_change(parcel_id, valid_from)
+FROM parcel_state
 WHERE alive;
-ANALYZE parcel_state;
+ANALYZE parcel_state_feature;
