@@ -123,6 +123,14 @@ def test_dated_changes_give_each_state_its_last_change(session: Session) -> None
         {"code": code},
     )
     assert_heads_exact(session)
+    # milestones written alone (no parcel row written after them), added then removed
+    parcel = "(SELECT id FROM parcel WHERE code = :code)"
+    for statement in (
+        f"INSERT INTO milestone (parcel_id, position, name) VALUES ({parcel}, 99, '验收')",
+        f"DELETE FROM milestone WHERE parcel_id = {parcel} AND position = 0",
+    ):
+        session.execute(text(statement), {"code": code})
+        assert_heads_exact(session)
     for on in (date(2033, 2, 1), date(2033, 4, 1), date(2033, 6, 1)):
         assert_page_equals_python(session, code, on)
 
