@@ -3,6 +3,7 @@ DROP TRIGGER IF EXISTS parcel_state_feature_added ON parcel_state;
 DROP TRIGGER IF EXISTS parcel_state_feature_changed ON parcel_state;
 DROP TRIGGER IF EXISTS parcel_state_feature_removed ON parcel_state;
 DROP FUNCTION IF EXISTS parcel_state_feature_follow();
+DROP FUNCTION IF EXISTS parcel_state_feature_follow_row();
 DROP TABLE IF EXISTS parcel_state_feature;
 DROP TRIGGER IF EXISTS parcel_feature_last_change ON parcel_event;
 DROP FUNCTION IF EXISTS parcel_feature_follow_events();
