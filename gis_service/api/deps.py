@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import date
-from typing import Annotated
+from typing import Annotated, ParamSpec, TypeVar
 
 from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
@@ -12,6 +13,9 @@ from sqlalchemy.orm import Session
 from gis_service.api import disconnects, read_routing
 from gis_service.parcels.parcel_input import CODE_PATTERN, parse_iso_date
 from gis_service.settings import Settings
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 # The dependencies that do no I/O are `async def`: FastAPI runs those on the event loop, a
@@ -41,6 +45,20 @@ def get_primary_session(request: Request) -> Iterator[Session]:
     """A session on the primary whatever the request (the health checks report the primary)."""
     with request.app.state.sessionmaker() as session:
         yield session
+
+
+def on_event_loop(parse: Callable[P, T]) -> Callable[P, Awaitable[T]]:
+    """A dependency of a function that does no I/O (it parses), run on the event loop.
+
+    The function stays plain for other callers (the CLI); FastAPI reads its parameters
+    through the wrapper (it unwraps signatures and annotations).
+    """
+
+    @functools.wraps(parse)
+    async def dependency(*args: P.args, **kwargs: P.kwargs) -> T:
+        return parse(*args, **kwargs)
+
+    return dependency
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -8,6 +8,7 @@ from typing import Annotated, Final
 
 from fastapi import Depends, Query
 
+from gis_service.api.deps import on_event_loop
 from gis_service.api.errors import InvalidInput
 from gis_service.parcels.fields import ISO_DATE
 from gis_service.parcels.parcel_input import parse_iso_date
@@ -108,4 +109,4 @@ def parcel_filters(
     return ParcelFilters(query=query, levels=levels, limit=limit, offset=offset)
 
 
-FiltersDep = Annotated[ParcelFilters, Depends(parcel_filters)]
+FiltersDep = Annotated[ParcelFilters, Depends(on_event_loop(parcel_filters))]

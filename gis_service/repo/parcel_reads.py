@@ -9,7 +9,7 @@ from typing import Any, Final, Literal
 from sqlalchemy import TextClause, text
 from sqlalchemy.orm import Session
 
-from gis_service.parcels.fields import COLUMN_FIELDS, FIELD_KINDS
+from gis_service.parcels.fields import COLUMN_FIELDS
 from gis_service.repo.sql_files import sql_file
 from gis_service.repo.text_bytes import TEXT_AS_BYTES
 from gis_service.rules.levels import RiskThresholds
@@ -66,36 +66,58 @@ LAST_COLUMNS: Final = (
 
 
 _ON: Final = "CAST(:on AS date)"
+
+
+def _json_text(expression: str) -> str:
+    """SQL of the JSON text of a number, boolean or json expression (null when NULL)."""
+    return f"coalesce(({expression})::text, 'null')"
+
+
 _RISK_LEVEL: Final = (
     "parcel_risk_level({row}.progress, {row}.start_date, {row}.deadline, {row}.completed_on, "
     + _ON
     + ", :orange_days, :yellow_days, :orange_lag, :yellow_lag)"
 )
 _DONE: Final = f"page.completed_on <= {_ON}"
-# The properties of gis_service.features.parcel_feature, in its order, as the select list of
-# one row that row_to_json turns into the properties object (each alias is the key). One
-# row_to_json is about half the cost of a json_build_object of the same 32 pairs in
-# PostgreSQL 15, which looks up every argument's type again on every row (issue 10 goal 1).
-_FEATURE_PROPERTIES: Final = ", ".join(
+# The properties of gis_service.features.parcel_feature that depend on the page's date, in
+# its order after updated_at, as the arguments of the concat() that completes each Feature's
+# stored head (migration 0006: the text up to updated_at, written with the state): the text
+# row_to_json wrote for them (numbers, booleans and json are their own text, null as null),
+# without a row built and serialised a Feature (issue 10 goal 1: a fifth of the page).
+_FEATURE_TAIL: Final = ", ".join(
     [
-        "page.code",
-        *(f"page.{field}" for field in FIELD_KINDS if field != "geometry"),
-        "page.version",
-        # The colons quoted as text of the format: the same output, and pgbench (the bench's
-        # baseline runs this very statement) does not read `:MI` as one of its variables.
-        """to_char(page.updated_at AT TIME ZONE 'UTC',
-                   'YYYY-MM-DD"T"HH24":"MI":"SS.US"+00:00"') AS updated_at""",
-        f"{_ON} AS as_of",
-        f"{_RISK_LEVEL.format(row='page')} AS level",
-        f"parcel_planned_progress(page.start_date, page.deadline, {_ON}) AS planned_progress",
-        f"page.deadline - {_ON} AS days_left",
-        f"CASE WHEN {_DONE} AND page.deadline IS NOT NULL"
-        " THEN page.completed_on > page.deadline END AS completed_late",
-        "CASE WHEN last.field IS NOT NULL THEN json_build_object("
-        "'field', last.field, 'effective_date', last.effective_date, 'actor', last.actor) END"
-        " AS last_change",
+        """',"as_of":'""",
+        f"to_json({_ON})",
+        """',"level":'""",
+        f"to_json({_RISK_LEVEL.format(row='page')})",
+        """',"planned_progress":'""",
+        _json_text(f"parcel_planned_progress(page.start_date, page.deadline, {_ON})"),
+        """',"days_left":'""",
+        _json_text(f"page.deadline - {_ON}"),
+        """',"completed_late":'""",
+        _json_text(
+            f"CASE WHEN {_DONE} AND page.deadline IS NOT NULL"
+            " THEN page.completed_on > page.deadline END"
+        ),
+        """',"last_change":'""",
+        _json_text("stored.last_change"),
+        "'}}'",  # the properties' brace and the Feature's
     ]
 )
+# What the Feature page reads of each matching row: the date-dependent fields' columns. The
+# stored head and last change are looked up for the page's rows only, after its LIMIT (a
+# join before it would carry 1 kB a row through the sort of every match, or hash the table).
+_FEATURE_COLUMNS: Final = ("id", "code", "progress", "start_date", "deadline", "completed_on")
+# Each page row's head and last change (migration 0006): the current parcel's, or those of
+# the state that holds on the date (the latest to start by then: parcel_as_of chose its row).
+# The LIMIT keeps the lookup a subquery run per page row (an index probe each).
+_HEADS: Final[dict[bool, str]] = {
+    False: "SELECT f.head, f.last_change FROM parcel_feature AS f"
+    " WHERE f.parcel_id = page.id LIMIT 1",
+    True: "SELECT s.head, s.last_change FROM parcel_state_feature AS s"
+    " WHERE s.parcel_id = page.id AND s.valid_from <= :as_of"
+    " ORDER BY s.valid_from DESC LIMIT 1",
+}
 
 
 @dataclass(frozen=True)
@@ -232,9 +254,9 @@ def feature_page_statement(
         where += f" AND {_RISK_LEVEL.format(row='p')} = ANY(:levels)"
     statement = text(
         sql_file("parcels_features").format(
-            page=_page(query, folded, where, paging),
-            properties=_FEATURE_PROPERTIES,
-            last=last_change_join("page", until_as_of=True),
+            page=_page(query, folded, where, paging, columns=_FEATURE_COLUMNS),
+            heads=_HEADS[folded],
+            tail=_FEATURE_TAIL,
         )
     )
     params = (
@@ -314,10 +336,17 @@ def source_relation(query: ParcelQuery, folded: bool) -> str:
     return f"parcel_as_of(:as_of, {code}, {within})"
 
 
-def _page(query: ParcelQuery, folded: bool, where: str, paging: Paging) -> str:
+def _page(
+    query: ParcelQuery,
+    folded: bool,
+    where: str,
+    paging: Paging,
+    *,
+    columns: tuple[str, ...] = READ_COLUMNS,
+) -> str:
     """The page of matching rows both reads start from (parcels_page.sql), filled in."""
     return sql_file("parcels_page").format(
-        columns=", ".join(f"p.{c}" for c in READ_COLUMNS),
+        columns=", ".join(f"p.{c}" for c in columns),
         source=source_relation(query, folded),
         where=where,
         paging=_paging(paging),

@@ -67,7 +67,7 @@ FeatureId = Annotated[
 ]
 
 
-def output_format(
+async def output_format(
     request: Request,
     f: Annotated[str | None, Query(description="json or html; overrides Accept.")] = None,
 ) -> Format:
@@ -75,12 +75,12 @@ def output_format(
     return negotiate_format(f, request.headers.get("accept"))
 
 
-def only_format(request: Request) -> None:
+async def only_format(request: Request) -> None:
     """Refuse every query parameter but `f` (OGC 17-069r4 /req/core/query-param-unknown)."""
     reject_unknown(request.query_params.keys(), ("f",))
 
 
-def items_query(
+async def items_query(
     request: Request,
     collection_id: CollectionId,
     bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat (CRS84).")] = None,
@@ -108,7 +108,7 @@ def items_query(
     return parse_items_query(request.query_params.multi_items(), collection_id)
 
 
-def item_as_of(
+async def item_as_of(
     request: Request,
     collection_id: CollectionId,
     datetime: Annotated[
