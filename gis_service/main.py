@@ -18,6 +18,7 @@ from gis_service.api.disconnects import CancelOnDisconnect
 from gis_service.api.error_handlers import add_error_handlers
 from gis_service.api.http_cache import ConditionalGetMiddleware
 from gis_service.api.overload import BoundedQueue
+from gis_service.api.patch_fast_path import PatchFastPath
 from gis_service.api.public_urls import TrustedHosts
 from gis_service.api.request_text import RefuseUnstorableText
 from gis_service.api.routers import (
@@ -77,6 +78,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     add_error_handlers(app)
     # Middlewares, innermost first. The ETag names the JSON, not its encoding, and a 304 is
     # decided before the body would be compressed (compressing then dropping it was the waste).
+    # issue 10 goal 5: a plain one-parcel PATCH skips routing and dependency resolution
+    app.add_middleware(PatchFastPath, settings=settings)
     app.add_middleware(CancelOnDisconnect)  # a read's statements end when its client goes
     app.add_middleware(ConditionalGetMiddleware)  # ETag / 304 on the polled JSON reads
     app.add_middleware(read_routing.ReadAfterWrite)  # the primary's answers carry its position

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Awaitable, Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import date
 from typing import Annotated, ParamSpec, TypeVar
 
 from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
+from starlette.types import Scope
 
 from gis_service.api import disconnects, read_routing
 from gis_service.parcels.parcel_input import CODE_PATTERN, parse_iso_date
@@ -39,6 +42,17 @@ def get_session(request: Request) -> Iterator[Session]:
         finally:
             if statements is not None:
                 statements.release()
+
+
+def scope_session(scope: Scope) -> AbstractContextManager[Session]:
+    """The session a route of this request would get, for an ASGI layer answering before the
+    routes: get_session's, or the app's override of it (the tests share their session so)."""
+    override = scope["app"].dependency_overrides.get(get_session)
+    if override is None:
+        return contextmanager(get_session)(Request(scope))
+    if inspect.isgeneratorfunction(override):
+        return contextmanager(override)()
+    return nullcontext(override())
 
 
 def get_primary_session(request: Request) -> Iterator[Session]:

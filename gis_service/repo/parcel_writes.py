@@ -6,9 +6,10 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -98,15 +99,7 @@ def lock_parcel(
     The row is locked first, so two writers holding the same version cannot both pass the
     version check: the second waits, then sees the new version and gets StaleVersion.
     """
-    table_columns = [c for c in READ_COLUMNS if c != "milestones"]
-    statement = text(
-        sql_file("parcel_lock").format(
-            columns=_columns("p", table_columns),
-            last=last_change_join("p", until_as_of=False),
-            last_columns=LAST_COLUMNS,
-        )
-    )
-    found = session.execute(statement, {"code": code}).mappings().first()
+    found = session.execute(_lock_statement(), {"code": code}).mappings().first()
     if found is None:
         raise NotFound(f"no parcel with code {code!r}", field="code")
     row = dict(found)
@@ -163,13 +156,7 @@ def write_changes(
         for f in FIELD_KINDS
         if f in changed
     ]
-    statement = text(
-        sql_file("parcel_update").format(
-            assignments=", ".join([*assignments, *_STAMP]),
-            guard=guard,
-            columns=_columns("u", ("id", "code", *COLUMN_FIELDS)),
-        )
-    )
+    statement = _update_statement(tuple(assignments), guard)
     params |= {
         "id": locked.id,
         "actor": actor,
@@ -227,6 +214,32 @@ def delete_parcel(
 
 _STAMP = ("version = version + 1", "updated_at = now()", "updated_by = :actor")
 _GEOM_BIND = "ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(:geometry), 4326))"
+
+
+# The statements are built once (per set of changed columns): building a TextClause parses its
+# binds again, and an edit's Python time is what limits writes (issue 10 goal 5).
+@cache
+def _lock_statement() -> TextClause:
+    """The locked read of a live parcel by code (parcel_lock.sql)."""
+    return text(
+        sql_file("parcel_lock").format(
+            columns=_columns("p", [c for c in READ_COLUMNS if c != "milestones"]),
+            last=last_change_join("p", until_as_of=False),
+            last_columns=LAST_COLUMNS,
+        )
+    )
+
+
+@cache
+def _update_statement(assignments: tuple[str, ...], guard: str) -> TextClause:
+    """The update of these columns with its events (parcel_update.sql)."""
+    return text(
+        sql_file("parcel_update").format(
+            assignments=", ".join([*assignments, *_STAMP]),
+            guard=guard,
+            columns=_columns("u", ("id", "code", *COLUMN_FIELDS)),
+        )
+    )
 
 
 def _check_in_order(latest: date | None, effective_date: date) -> None:

@@ -12,6 +12,10 @@ from gis_service.api.errors import Conflict, InvalidInput, NotFound
 from gis_service.rules.roles import last_admin_refusal
 
 _COLUMNS = "name, role, created_at, revoked_at"
+# Built once: every write asks it (issue 10 goal 5).
+_BY_TOKEN_HASH = text(
+    f"SELECT {_COLUMNS} FROM app_user WHERE token_hash = :token_hash AND revoked_at IS NULL"
+)
 
 
 def add_user(session: Session, *, name: str, role: str, token_hash: str) -> dict[str, Any]:
@@ -73,15 +77,5 @@ def revoke_user(session: Session, *, name: str) -> dict[str, Any]:
 
 def find_by_token_hash(session: Session, token_hash: str) -> dict[str, Any] | None:
     """The live (not revoked) user holding the token with this hash, or None."""
-    row = (
-        session.execute(
-            text(
-                f"SELECT {_COLUMNS} FROM app_user"
-                " WHERE token_hash = :token_hash AND revoked_at IS NULL"
-            ),
-            {"token_hash": token_hash},
-        )
-        .mappings()
-        .first()
-    )
+    row = session.execute(_BY_TOKEN_HASH, {"token_hash": token_hash}).mappings().first()
     return None if row is None else dict(row)
