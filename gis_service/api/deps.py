@@ -44,12 +44,16 @@ def get_session(request: Request) -> Iterator[Session]:
                 statements.release()
 
 
-def scope_session(scope: Scope) -> AbstractContextManager[Session]:
+def scope_session(
+    scope: Scope,
+    default: Callable[[Request], AbstractContextManager[Session]] | None = None,
+) -> AbstractContextManager[Session]:
     """The session a route of this request would get, for an ASGI layer answering before the
-    routes: get_session's, or the app's override of it (the tests share their session so)."""
+    routes: `default`'s (get_session's when None), or the app's override of get_session (the
+    tests share their rolled-back session so)."""
     override = scope["app"].dependency_overrides.get(get_session)
     if override is None:
-        return contextmanager(get_session)(Request(scope))
+        return (default or contextmanager(get_session))(Request(scope))
     if inspect.isgeneratorfunction(override):
         return contextmanager(override)()
     return nullcontext(override())

@@ -24,24 +24,20 @@ It passes everything else on unchanged, so the routes keep every rule and error 
 from __future__ import annotations
 
 import gzip
-import inspect
 import re
-from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
 from urllib.parse import parse_qsl
 
 import psycopg
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
-from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gis_service.api import read_routing
 from gis_service.api.database_errors import DATABASE_ERRORS
-from gis_service.api.deps import get_session
+from gis_service.api.deps import get_session, scope_session
 from gis_service.api.errors import InvalidInput
 from gis_service.api.tile_http import MVT, app_tile_cache, held, tile_headers
 from gis_service.api.tile_pool import app_tile_pool
@@ -149,7 +145,7 @@ class TileFastPath:
         """The tile at the asked version (stored under its tag) through a SQLAlchemy session,
         or None to pass it on."""
         try:
-            with _session_for(scope) as session:
+            with scope_session(scope, read_routing.session_for) as session:
                 stamp = parcel_reads.data_stamp(session)
                 if stamp.version != asked.version:
                     return None
@@ -165,17 +161,6 @@ class TileFastPath:
                 )
         except DATABASE_ERRORS:
             return None
-
-
-def _session_for(scope: Scope) -> AbstractContextManager[Session]:
-    """The request's session as the routes get it: read routing, or the app's override of
-    get_session (tests share their rolled-back session that way)."""
-    override = scope["app"].dependency_overrides.get(get_session)
-    if override is not None and inspect.isgeneratorfunction(override):
-        return contextmanager(override)()
-    if override is not None:
-        return nullcontext(override())
-    return read_routing.session_for(Request(scope))
 
 
 def versioned_tile(path: str, query_string: bytes, settings: Settings) -> VersionedTile | None:
