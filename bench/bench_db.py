@@ -43,6 +43,11 @@ def city(name: str, parcels: int, *, reuse: bool) -> Settings:
         pg_local.start(outside)
         settings = Settings(_env_file=None, database_url=pg_local.url(outside, name))  # type: ignore[call-arg]
         if city_size(settings) == parcels:
+            # A city built by older code: bring it to this code's schema (a new revision may
+            # add what the pages read), as the service's own start-up expects.
+            engine = db.make_engine(settings)
+            db.upgrade(engine, settings)
+            engine.dispose()
             print(f"reusing {name} with {parcels} parcels")
             return settings
     settings = fresh_database(name)
