@@ -61,6 +61,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if app.state.read_replica is not None:
             disconnects.install(app.state.read_replica.sessionmaker)
         yield
+        tile_pool = getattr(app.state, "tile_pool", None)
+        if tile_pool is not None:
+            await tile_pool.close()
         engine.dispose()
         if app.state.read_replica is not None:
             app.state.read_replica.engine.dispose()

@@ -113,3 +113,12 @@ def test_after_an_edit_the_new_version_shows_it_and_the_old_one_is_revalidated(
         parent = f"/api/tiles/11/1720/796.mvt?v={before}"  # not built at the old version
         stale = client.get(parent)
         assert stale.headers["Cache-Control"] == "no-cache" and stage_in(stale.content) == "signed"
+
+
+def test_shutdown_closes_the_tile_connections(settings: Settings, session: Session) -> None:
+    with TestClient(create_app(settings)) as client:
+        assert client.get(f"{TOWN}?v={data_version(session)}").status_code == 200
+        pool = client.app.state.tile_pool  # type: ignore[attr-defined]
+        idle = list(pool._idle)
+        assert idle and not any(conn.closed for conn in idle)
+    assert all(conn.closed for conn in idle)  # the lifespan's end closed them

@@ -54,6 +54,12 @@ class TilePool:
         finally:
             self._free.release()
 
+    async def close(self) -> None:
+        """Close the idle connections (at shutdown: PostgreSQL then logs no lost client)."""
+        idle, self._idle = self._idle, []
+        for conn in idle:
+            await conn.close()
+
     async def _connect(self) -> psycopg.AsyncConnection[Any]:
         return await psycopg.AsyncConnection.connect(
             self.conninfo, autocommit=True, options=self.options
