@@ -395,10 +395,8 @@ class DataStamp:
 
 
 def data_stamp(session: Session) -> DataStamp:
-    """The data's stamp, in one statement of two index lookups."""
-    row = session.execute(
-        text("SELECT coalesce(max(id), 0), max(effective_date) FROM parcel_event")
-    ).one()
+    """The data's stamp, in one statement of two index lookups (sql/data_stamp.sql)."""
+    row = session.execute(text(sql_file("data_stamp"))).one()
     return DataStamp(int(row[0]), row[1])
 
 

@@ -79,7 +79,7 @@ def versioned_tile_sql(category: bool) -> str:
     connection, no SQLAlchemy), with or without the category filter."""
     query = ParcelQuery(bbox=(0.0, 0.0, 0.0, 0.0), category="" if category else None)
     tile = sql_file("parcels_tile").format(source="parcel_current", where=where_clause(query))
-    filled = sql_file("parcels_tile_versioned").format(tile=tile)
+    filled = sql_file("parcels_tile_versioned").format(stamp=sql_file("data_stamp"), tile=tile)
     lines = (line for line in filled.splitlines() if not line.lstrip().startswith("--"))
     dialect = psycopg.dialect()  # type: ignore[no-untyped-call]
     return str(text("\n".join(lines)).compile(dialect=dialect))
