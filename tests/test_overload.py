@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from fastapi.testclient import TestClient
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from gis_service.api.overload import BoundedQueue
 from gis_service.main import create_app
@@ -35,7 +35,7 @@ def test_no_free_connection_is_503_with_retry_after(settings: Settings) -> None:
 
 def test_a_request_beyond_the_queue_is_503_while_the_first_is_served() -> None:
     release = asyncio.Event()
-    answers: list[dict[str, Any]] = []
+    answers: list[Message] = []
 
     async def slow(scope: Scope, receive: Receive, send: Send) -> None:
         await release.wait()
@@ -48,7 +48,7 @@ def test_a_request_beyond_the_queue_is_503_while_the_first_is_served() -> None:
         async def receive() -> dict[str, Any]:
             return {"type": "http.request", "body": b""}
 
-        async def send(message: dict[str, Any]) -> None:
+        async def send(message: Message) -> None:
             answers.append(message)
             if message["type"] == "http.response.start":
                 statuses.append(message["status"])
@@ -71,6 +71,43 @@ def test_a_request_beyond_the_queue_is_503_while_the_first_is_served() -> None:
     assert (first, second) == (200, 503)
     retry = [m for m in answers if m.get("status") == 503][0]["headers"]
     assert (b"retry-after", b"1") in retry
+
+
+def test_a_request_waiting_for_a_slot_freed_in_time_is_served() -> None:
+    release = asyncio.Event()
+    statuses: list[int] = []
+
+    async def held(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["path"] == "/first":
+            await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def call(queue: BoundedQueue, path: str) -> None:
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b""}
+
+        async def send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                statuses.append(message["status"])
+
+        await queue({"type": "http", "method": "GET", "path": path}, receive, send)
+
+    async def scenario() -> int:
+        queue = BoundedQueue(held, limit=1, wait=5.0)
+        first = asyncio.create_task(call(queue, "/first"))
+        while not queue.slots.locked():
+            await asyncio.sleep(0)
+        second = asyncio.create_task(call(queue, "/second"))
+        await asyncio.sleep(0.01)
+        assert statuses == []  # the second waits for the slot
+        release.set()
+        await asyncio.gather(first, second)
+        return queue.slots._value
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        free = pool.submit(asyncio.run, scenario()).result()
+    assert statuses == [200, 200] and free == 1  # both served, the slot given back
 
 
 def test_pools_of_every_worker_fit_within_max_connections() -> None:
