@@ -44,6 +44,7 @@ from gis_service.api.tile_pool import app_tile_pool
 from gis_service.maps.tile_grid import Tile, TileCache, tile_etag, tile_problem
 from gis_service.parcels.parcel_input import parse_iso_date
 from gis_service.repo import parcel_reads, parcel_tiles
+from gis_service.repo.prepared_query import binary_int, fetch_row
 from gis_service.rules.stages import CATEGORIES
 from gis_service.settings import Settings
 
@@ -115,7 +116,7 @@ class TileFastPath:
         )
         if pool is None:
             return await run_in_threadpool(self._build, scope, asked, tag, cache)
-        statement = parcel_tiles.versioned_tile_sql(asked.category is not None)
+        query = parcel_tiles.versioned_tile_query(asked.category is not None)
         values = parcel_tiles.versioned_tile_params(
             asked.tile,
             version=asked.version,
@@ -125,15 +126,13 @@ class TileFastPath:
         )
         try:
             async with pool.connection() as conn:
-                cursor = await conn.execute(statement, values, binary=True)
-                row = await cursor.fetchone()
+                version, folded, body = await fetch_row(conn, query, values)
         except (psycopg.Error, TimeoutError):
             return None  # the routes answer: their own session, or their 503
-        assert row is not None, "the stamp's aggregate has one row"
-        version, folded, body = row
-        if version != asked.version:
+        assert version is not None and folded is not None, "the stamp's aggregate has one row"
+        if binary_int(version) != asked.version:
             return None
-        if folded:  # a date before the last change: the fold, in the session's statements
+        if folded != b"\x00":  # a date before the last change: the fold, in the session's
             return await run_in_threadpool(self._build, scope, asked, tag, cache)
         body = bytes(body or b"")
         cache.put(tag, body)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import psycopg
@@ -20,6 +20,15 @@ from gis_service.repo.parcel_reads import (
     where_clause,
 )
 from gis_service.repo.parcel_statements import as_of_statement
+from gis_service.repo.prepared_query import (
+    DATE,
+    FLOAT8,
+    INT4,
+    INT8,
+    TEXT,
+    PreparedQuery,
+    prepared_query,
+)
 from gis_service.repo.sql_files import sql_file
 from gis_service.rules.levels import RiskThresholds
 
@@ -83,6 +92,35 @@ def versioned_tile_sql(category: bool) -> str:
     lines = (line for line in filled.splitlines() if not line.lstrip().startswith("--"))
     dialect = psycopg.dialect()  # type: ignore[no-untyped-call]
     return str(text("\n".join(lines)).compile(dialect=dialect))
+
+
+# The type of each value of versioned_tile_sql, as what it meets there takes it: the date, the
+# data version (a bigint id), the thresholds and z/x/y (integer arguments), the pixel and the
+# envelope in degrees (double precision), the category (a text column).
+VERSIONED_TILE_TYPES: Final = {
+    "on": DATE,
+    "v": INT8,
+    "orange_days": INT4,
+    "yellow_days": INT4,
+    "orange_lag": INT4,
+    "yellow_lag": INT4,
+    "z": INT4,
+    "x": INT4,
+    "y": INT4,
+    "pixel": FLOAT8,
+    "minlon": FLOAT8,
+    "minlat": FLOAT8,
+    "maxlon": FLOAT8,
+    "maxlat": FLOAT8,
+    "category": TEXT,
+}
+
+
+@cache
+def versioned_tile_query(category: bool) -> PreparedQuery:
+    """versioned_tile_sql as a statement prepared once per tile connection (binary values)."""
+    name = "tile_versioned_category" if category else "tile_versioned"
+    return prepared_query(name, versioned_tile_sql(category), VERSIONED_TILE_TYPES)
 
 
 def versioned_tile_params(
