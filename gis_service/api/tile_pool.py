@@ -8,8 +8,8 @@ tile and ROLLBACK (six round trips), and that Python time on the cores PostgreSQ
 
 The connections are autocommit (one statement, nothing to commit), have the serving engine's
 statement timeout, and plan without parallel workers, as every tile transaction does
-(repo/parcel_tiles.py: the parallel plan of a tile is 10-20x slower). psycopg prepares the
-statement after a few uses. They come out of the worker's connection budget:
+(repo/parcel_tiles.py: the parallel plan of a tile is 10-20x slower). The tile statement is
+prepared once on each (repo/prepared_query.py). They come out of the worker's connection budget:
 gis_service.db.make_engine gives the SQLAlchemy pool that many fewer overflow connections.
 """
 
