@@ -18,6 +18,7 @@ from gis_service.api.disconnects import CancelOnDisconnect
 from gis_service.api.error_handlers import add_error_handlers
 from gis_service.api.http_cache import ConditionalGetMiddleware
 from gis_service.api.overload import BoundedQueue
+from gis_service.api.page_fast_path import PageFastPath
 from gis_service.api.patch_fast_path import PatchFastPath
 from gis_service.api.public_urls import TrustedHosts
 from gis_service.api.request_text import RefuseUnstorableText
@@ -84,6 +85,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # issue 10 goal 5: a plain one-parcel PATCH skips routing and dependency resolution
     app.add_middleware(PatchFastPath, settings=settings)
     app.add_middleware(CancelOnDisconnect)  # a read's statements end when its client goes
+    # issue 10 goal 1: plain public GeoJSON pages in one statement, before routing
+    app.add_middleware(PageFastPath, settings=settings)
     app.add_middleware(ConditionalGetMiddleware)  # ETag / 304 on the polled JSON reads
     app.add_middleware(read_routing.ReadAfterWrite)  # the primary's answers carry its position
     # issue 10: a 1,000-feature page is ~1 MB of GeoJSON and shrinks about 5x. Level 6, not

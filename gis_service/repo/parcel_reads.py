@@ -247,9 +247,16 @@ def feature_page_statement(
     levels: frozenset[str] | None,
     paging: Paging,
     folded: bool,
+    only_if: str | None = None,
 ) -> tuple[TextClause, dict[str, Any]]:
-    """The statement of select_feature_page and its bound values (the bench runs it too)."""
+    """The statement of select_feature_page and its bound values (the bench runs it too).
+
+    `only_if`: an SQL condition the page's rows must also meet (the page fast path's gate,
+    sql/parcels_page_versioned.sql: the current view holds the date).
+    """
     where = where_clause(query)
+    if only_if is not None:
+        where += f" AND {only_if}"
     if levels:
         where += f" AND {_RISK_LEVEL.format(row='p')} = ANY(:levels)"
     statement = text(

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, event
 TEXT_AS_BYTES: Final = "text_as_bytes"
 
 
-class _TextBytesLoader(Loader):
+class TextBytesLoader(Loader):
     """psycopg loader of `text` that keeps the bytes (the client encoding is UTF-8)."""
 
     def load(self, data: Buffer) -> bytes:
@@ -36,4 +36,4 @@ def _bytes_for_text(
 ) -> None:
     """Register the bytes loader on this statement's cursor only (the connection keeps text)."""
     if context is not None and context.execution_options.get(TEXT_AS_BYTES):
-        cursor.adapters.register_loader("text", _TextBytesLoader)
+        cursor.adapters.register_loader("text", TextBytesLoader)

@@ -1,0 +1,302 @@
+"""GeoJSON pages answered before FastAPI's routing and dependencies (issue 10 goal 1).
+
+A page of 1,000 Features is one cheap statement since the Features' text is stored
+(migration 0006); what the routes added around it was Python on the cores PostgreSQL needs:
+routing and dependency resolution, hops to worker threads, a SQLAlchemy session (the pool's
+ping, BEGIN, the data's stamp, the page, ROLLBACK). This ASGI layer sits inside the Host
+check, the overload limit, compression, read-after-write stamping and the conditional GET
+(they all still apply) and answers a plain public read of `GET /api/parcels` and `GET
+/ogc/collections/{category}/items` itself: one statement on the worker's tile pool
+(api/tile_pool.py) from the event loop, the data's stamp and the page together
+(sql/parcels_page_versioned.sql), the page's JSON kept as the bytes PostgreSQL sent. It answers
+what the route answers: the same document (links, counts, `timeStamp`), the same ETag (data_etag
+of the same parts, /api/parcels only), `no-cache`, and 304 when If-None-Match holds the tag
+(the stamp alone is read first then, as the route reads it before the page).
+
+It passes everything else on unchanged, so the routes keep every rule and error message:
+- read access: only when reads are public and the request brings no token to check;
+- a parameter it does not take (q, level, deadlines, kind, ...), one given twice, a value the
+  routes would refuse (their 422 or 400), HTML asked of the OGC items, the communities;
+- a date before the last change (the fold), an empty page past the last match (its count is
+  a second statement), a read replica configured (its routing rules live in the sessions: no
+  pool then), the tests' shared session override, a database error or no free connection in
+  time (the route answers its 503).
+
+The statement is short (a page reads the page's rows), so it is not cancelled when the client
+goes: CancelOnDisconnect watches the routes' sessions; here the connection is busy a few
+milliseconds more, then free.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import Any, Final
+
+import psycopg
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from gis_service.api.deps import get_session
+from gis_service.api.errors import ServiceError
+from gis_service.api.http_cache import data_etag, none_match
+from gis_service.api.json_shapes import page_links
+from gis_service.api.parcel_filters import ALL_STAGES, DEFAULT_LIMIT, MAX_LIMIT, parse_bbox
+from gis_service.api.routers.ogc_routes import ogc_base
+from gis_service.api.routers.parcel_routes import PAGE_FORMAT
+from gis_service.api.tile_pool import TilePool, app_tile_pool
+from gis_service.ogc import documents as ogc_documents
+from gis_service.ogc.query import ItemsQuery, negotiate_format, parse_items_query
+from gis_service.parcels.features import feature_collection
+from gis_service.parcels.parcel_input import parse_iso_date
+from gis_service.raw_json import RawFeatures, RawJSONResponse
+from gis_service.repo import parcel_reads
+from gis_service.repo.parcel_reads import Paging, ParcelQuery
+from gis_service.repo.sql_files import psycopg_sql, sql_file
+from gis_service.repo.text_bytes import TextBytesLoader
+from gis_service.rules.stages import CATEGORIES
+from gis_service.settings import Settings
+
+PARCELS: Final = "/api/parcels"
+_ITEMS: Final = re.compile(r"/ogc/collections/(?P<collection>[a-z_]+)/items")
+# The parameters of /api/parcels taken here (the others: q, level, deadlines, go to the route).
+_PARCEL_PARAMS: Final = frozenset(
+    {"bbox", "limit", "offset", "category", "stage", "community", "as_of"}
+)
+# Whole numbers as the route's int parameters surely read them (other spellings: the route's).
+_LIMIT: Final = re.compile(r"[1-9][0-9]{0,4}")
+_OFFSET: Final = re.compile(r"0|[1-9][0-9]{0,8}")
+_MOST_COMMUNITY: Final = 200  # the route's max_length
+# The page's gate: its rows are read only when the current view holds the date.
+_NOT_FOLDED: Final = "NOT (SELECT folded FROM stamp)"
+
+
+@dataclass(frozen=True)
+class PlainPage:
+    """A page request this layer may answer: its filters, date and paging; `items`, the OGC
+    items request's parsed query (None for /api/parcels)."""
+
+    query: ParcelQuery
+    on: date
+    limit: int
+    offset: int
+    collection: str | None = None
+    items: ItemsQuery | None = None
+
+
+@dataclass(frozen=True)
+class PageRow:
+    """What the page statement read: the data's version, and the page (None when folded)."""
+
+    version: int
+    number_matched: int | None
+    number_returned: int
+    features: bytes
+
+
+class PageFastPath:
+    """Answer plain public GeoJSON pages in one statement; pass everything else on."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A plain page is answered here; any other request goes to the app unchanged."""
+        asked = plain_page(scope, self.settings) if scope["type"] == "http" else None
+        pool = None if asked is None else _pool(scope, self.settings)
+        if asked is not None and pool is not None:
+            answer = await self._answer(Request(scope), asked, pool)
+            if answer is not None:
+                await answer(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    async def _answer(self, request: Request, asked: PlainPage, pool: TilePool) -> Response | None:
+        """The route's answer to the page, or None to pass the request on."""
+        held = request.headers.get("if-none-match")
+        if asked.collection is None and held:  # the route's 304 comes before the page
+            version = await _version(pool)
+            if version is None:
+                return None
+            tag = self._tag(request, asked, version)
+            if none_match(held, tag):
+                return Response(status_code=304, headers=_revalidated(tag))
+        row = await _page(pool, asked, self.settings)
+        if row is None or row.number_matched is None:
+            return None
+        features = RawFeatures(row.features, row.number_returned)
+        if asked.collection is None:
+            tag = self._tag(request, asked, row.version)
+            document = feature_collection(
+                features,
+                numberMatched=row.number_matched,
+                numberReturned=row.number_returned,
+                links=page_links(request, row.number_matched, asked.limit, asked.offset),
+            )
+            return RawJSONResponse(document, headers=_revalidated(tag))
+        assert asked.items is not None, "an items request carries its query"
+        items_url = f"{ogc_base(request)}/collections/{asked.collection}/items"
+        document = ogc_documents.items_document(
+            features,
+            number_matched=row.number_matched,
+            query=asked.items,
+            params=request.query_params.multi_items(),
+            items_url=items_url,
+            time_stamp=datetime.now(UTC),
+        )
+        return RawJSONResponse(document, media_type=ogc_documents.GEOJSON)
+
+    def _tag(self, request: Request, asked: PlainPage, version: int) -> str:
+        """The page's ETag, of the very parts parcel_routes.list_parcels digests."""
+        settings = self.settings
+        return data_etag(
+            PAGE_FORMAT, str(request.url), settings.public_base_url, asked.on, settings.thresholds,
+            version,
+        )  # fmt: skip
+
+
+def plain_page(scope: Scope, settings: Settings) -> PlainPage | None:
+    """The page request in the plain form this layer answers, or None to pass it on."""
+    if scope["method"] != "GET" or not settings.public_read:
+        return None
+    path = scope["path"]
+    found = _ITEMS.fullmatch(path)
+    if path != PARCELS and found is None:
+        return None
+    request = Request(scope)
+    if "authorization" in request.headers:  # a token is checked by the routes (401 if bad)
+        return None
+    params = request.query_params.multi_items()
+    try:
+        if found is None:
+            return _parcels_page(params, settings)
+        return _items_page(found["collection"], params, request, settings)
+    except ServiceError:  # the route's 422 or 400, in its words
+        return None
+
+
+def _parcels_page(params: list[tuple[str, str]], settings: Settings) -> PlainPage | None:
+    """/api/parcels with only the parameters taken here, each as the route reads it."""
+    values = dict(params)
+    if len(values) != len(params) or not values.keys() <= _PARCEL_PARAMS:
+        return None
+    limit = values.get("limit", str(DEFAULT_LIMIT))
+    offset = values.get("offset", "0")
+    category, stage = values.get("category"), values.get("stage")
+    community = values.get("community")
+    if (
+        _LIMIT.fullmatch(limit) is None
+        or int(limit) > MAX_LIMIT
+        or _OFFSET.fullmatch(offset) is None
+        or (category is not None and category not in CATEGORIES)
+        or (stage is not None and stage not in ALL_STAGES)
+        or (community is not None and len(community) > _MOST_COMMUNITY)
+    ):
+        return None
+    query = ParcelQuery(
+        category=category,
+        stage=stage,
+        community=community,
+        bbox=parse_bbox(values["bbox"]) if "bbox" in values else None,
+    )
+    as_of = values.get("as_of")
+    on = settings.today_date() if as_of is None else parse_iso_date(as_of, "as_of")
+    return PlainPage(query, on, int(limit), int(offset))
+
+
+def _items_page(
+    collection: str, params: list[tuple[str, str]], request: Request, settings: Settings
+) -> PlainPage | None:
+    """OGC items of a category collection, as GeoJSON, without a risk-level filter."""
+    if collection not in CATEGORIES:  # the communities, or the route's 404
+        return None
+    items = parse_items_query(params, collection)
+    fmt = negotiate_format(dict(params).get("f"), request.headers.get("accept"))
+    if fmt != "json" or "level" in items.filters:
+        return None
+    query = ParcelQuery(
+        category=collection,
+        stage=items.filters.get("stage"),
+        community=items.filters.get("community"),
+        bbox=items.bbox,
+    )
+    on = items.as_of or settings.today_date()
+    return PlainPage(query, on, items.limit, items.offset, collection, items)
+
+
+def _pool(scope: Scope, settings: Settings) -> TilePool | None:
+    """The worker's pool, or None: the tests' shared session (reads must see its rows) and a
+    read replica's routing rules (no pool then) live in the sessions."""
+    app = scope["app"]
+    if get_session in app.dependency_overrides:
+        return None
+    return app_tile_pool(app.state, settings)
+
+
+async def _version(pool: TilePool) -> int | None:
+    """The data's version now (sql/data_stamp.sql), or None after a database error."""
+    try:
+        async with pool.connection() as conn:
+            cursor = await conn.execute(_stamp_sql())
+            row = await cursor.fetchone()
+    except (psycopg.Error, TimeoutError):
+        return None
+    assert row is not None, "the stamp's aggregate has one row"
+    return int(row[0])
+
+
+async def _page(pool: TilePool, asked: PlainPage, settings: Settings) -> PageRow | None:
+    """The data's version and the page, or None when folded or after a database error."""
+    statement, values = page_statement(asked, settings)
+    try:
+        async with pool.connection() as conn:
+            cursor = conn.cursor()
+            # The page's JSON stays the bytes PostgreSQL sent (repo/text_bytes.py).
+            cursor.adapters.register_loader("text", TextBytesLoader)
+            await cursor.execute(statement, values)
+            row = await cursor.fetchone()
+    except (psycopg.Error, TimeoutError):
+        return None
+    assert row is not None, "the stamp's aggregate has one row"
+    version, folded, matched, returned, features = row
+    if folded:
+        return None
+    if matched is None and not asked.offset:  # an empty first page
+        matched = 0
+    return PageRow(int(version), matched, int(returned), features)
+
+
+def page_statement(asked: PlainPage, settings: Settings) -> tuple[str, dict[str, Any]]:
+    """sql/parcels_page_versioned.sql for the page (psycopg's placeholders) and its values."""
+    features, values = parcel_reads.feature_page_statement(
+        asked.query,
+        on=asked.on,
+        thresholds=settings.thresholds,
+        levels=None,
+        paging=Paging(limit=asked.limit, offset=asked.offset),
+        folded=False,
+        only_if=_NOT_FOLDED,
+    )
+    return _page_sql(features.text), values
+
+
+@cache
+def _page_sql(features: str) -> str:
+    """The page statement around a Feature page's text (a few: one per set of filters used)."""
+    page = sql_file("parcels_page_versioned")
+    return psycopg_sql(page.format(stamp=sql_file("data_stamp"), features=features))
+
+
+@cache
+def _stamp_sql() -> str:
+    """sql/data_stamp.sql in psycopg's form."""
+    return psycopg_sql(sql_file("data_stamp"))
+
+
+def _revalidated(tag: str) -> dict[str, str]:
+    """The headers of the route's page answers (200 and 304)."""
+    return {"ETag": tag, "Cache-Control": "no-cache"}
