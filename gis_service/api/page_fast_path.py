@@ -30,14 +30,15 @@ milliseconds more, then free.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any, Final
 
 import psycopg
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gis_service.api.deps import get_session
@@ -52,11 +53,11 @@ from gis_service.ogc import documents as ogc_documents
 from gis_service.ogc.query import ItemsQuery, negotiate_format, parse_items_query
 from gis_service.parcels.features import feature_collection
 from gis_service.parcels.parcel_input import parse_iso_date
-from gis_service.raw_json import RawFeatures, RawJSONResponse
+from gis_service.raw_json import RawFeatures, dumps_pieces
 from gis_service.repo import parcel_reads
 from gis_service.repo.parcel_reads import Paging, ParcelQuery
 from gis_service.repo.sql_files import psycopg_sql, sql_file
-from gis_service.repo.text_bytes import TextBytesLoader
+from gis_service.repo.text_bytes import TextViewLoader
 from gis_service.rules.stages import CATEGORIES
 from gis_service.settings import Settings
 
@@ -72,6 +73,12 @@ _OFFSET: Final = re.compile(r"0|[1-9][0-9]{0,8}")
 _MOST_COMMUNITY: Final = 200  # the route's max_length
 # The page's gate: its rows are read only when the current view holds the date.
 _NOT_FOLDED: Final = "NOT (SELECT folded FROM stamp)"
+JSON: Final = "application/json"  # RawJSONResponse's
+# As main.create_app's GZipMiddleware: its minimum_size and level, and Starlette's size from
+# which it compresses in a worker thread.
+GZIP_MINIMUM: Final = 1024
+GZIP_LEVEL: Final = 6
+GZIP_IN_THREAD: Final = 128 * 1024
 
 
 @dataclass(frozen=True)
@@ -94,7 +101,17 @@ class PageRow:
     version: int
     number_matched: int | None
     number_returned: int
-    features: bytes
+    features: memoryview
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer as the route and the middlewares around it send it: status, headers, and
+    the body's pieces in order (the page's megabyte a view of what PostgreSQL sent)."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: list[bytes | memoryview]
 
 
 class PageFastPath:
@@ -111,11 +128,11 @@ class PageFastPath:
         if asked is not None and pool is not None:
             answer = await self._answer(Request(scope), asked, pool)
             if answer is not None:
-                await answer(scope, receive, send)
+                await _send(send, answer)
                 return
         await self.app(scope, receive, send)
 
-    async def _answer(self, request: Request, asked: PlainPage, pool: TilePool) -> Response | None:
+    async def _answer(self, request: Request, asked: PlainPage, pool: TilePool) -> Answer | None:
         """The route's answer to the page, or None to pass the request on."""
         held = request.headers.get("if-none-match")
         if asked.collection is None and held:  # the route's 304 comes before the page
@@ -124,20 +141,20 @@ class PageFastPath:
                 return None
             tag = self._tag(request, asked, version)
             if none_match(held, tag):
-                return Response(status_code=304, headers=_revalidated(tag))
+                return Answer(304, _revalidated(tag), [])
         row = await _page(pool, asked, self.settings)
         if row is None or row.number_matched is None:
             return None
         features = RawFeatures(row.features, row.number_returned)
         if asked.collection is None:
-            tag = self._tag(request, asked, row.version)
             document = feature_collection(
                 features,
                 numberMatched=row.number_matched,
                 numberReturned=row.number_returned,
                 links=page_links(request, row.number_matched, asked.limit, asked.offset),
             )
-            return RawJSONResponse(document, headers=_revalidated(tag))
+            head = _revalidated(self._tag(request, asked, row.version))
+            return await _encoded(request, head, JSON, dumps_pieces(document))
         assert asked.items is not None, "an items request carries its query"
         items_url = f"{ogc_base(request)}/collections/{asked.collection}/items"
         document = ogc_documents.items_document(
@@ -148,7 +165,7 @@ class PageFastPath:
             items_url=items_url,
             time_stamp=datetime.now(UTC),
         )
-        return RawJSONResponse(document, media_type=ogc_documents.GEOJSON)
+        return await _encoded(request, [], ogc_documents.GEOJSON, dumps_pieces(document))
 
     def _tag(self, request: Request, asked: PlainPage, version: int) -> str:
         """The page's ETag, of the very parts parcel_routes.list_parcels digests."""
@@ -255,8 +272,8 @@ async def _page(pool: TilePool, asked: PlainPage, settings: Settings) -> PageRow
     try:
         async with pool.connection() as conn:
             cursor = conn.cursor()
-            # The page's JSON stays the bytes PostgreSQL sent (repo/text_bytes.py).
-            cursor.adapters.register_loader("text", TextBytesLoader)
+            # The page's JSON stays a view of the bytes PostgreSQL sent (repo/text_bytes.py).
+            cursor.adapters.register_loader("text", TextViewLoader)
             await cursor.execute(statement, values)
             row = await cursor.fetchone()
     except (psycopg.Error, TimeoutError):
@@ -297,6 +314,44 @@ def _stamp_sql() -> str:
     return psycopg_sql(sql_file("data_stamp"))
 
 
-def _revalidated(tag: str) -> dict[str, str]:
-    """The headers of the route's page answers (200 and 304)."""
-    return {"ETag": tag, "Cache-Control": "no-cache"}
+def _revalidated(tag: str) -> list[tuple[bytes, bytes]]:
+    """The headers the page route sets on its answers (200 and 304)."""
+    return [(b"etag", tag.encode("latin-1")), (b"cache-control", b"no-cache")]
+
+
+async def _encoded(
+    request: Request, head: list[tuple[bytes, bytes]], media_type: str, body: list[Any]
+) -> Answer:
+    """A 200 with the headers of a JSON Response and of the GZipMiddleware after it: Vary from
+    GZIP_MINIMUM bytes on, the body gzipped when the client takes gzip (as the middleware
+    does it: level GZIP_LEVEL, its large bodies in a worker thread)."""
+    size = sum(len(piece) for piece in body)
+    headers = [*head, (b"content-length", b"%d" % size), (b"content-type", media_type.encode())]
+    if size < GZIP_MINIMUM:
+        return Answer(200, headers, body)
+    headers.append((b"vary", b"Accept-Encoding"))
+    if "gzip" not in request.headers.get("accept-encoding", ""):
+        return Answer(200, headers, body)
+    if size >= GZIP_IN_THREAD:
+        packed = await run_in_threadpool(_gzipped, body)
+    else:
+        packed = _gzipped(body)
+    headers[len(head)] = (b"content-length", b"%d" % len(packed))
+    headers.append((b"content-encoding", b"gzip"))
+    return Answer(200, headers, [packed])
+
+
+def _gzipped(body: list[bytes | memoryview]) -> bytes:
+    """The pieces gzipped as one stream (the bytes GZipMiddleware makes of them joined)."""
+    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    return b"".join([*(compressor.compress(piece) for piece in body), compressor.flush()])
+
+
+async def _send(send: Send, answer: Answer) -> None:
+    """The answer's start and its body, piece by piece (Content-Length counts them all)."""
+    await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
+    last = len(answer.body) - 1
+    for at, piece in enumerate(answer.body):
+        await send({"type": "http.response.body", "body": piece, "more_body": at < last})
+    if not answer.body:
+        await send({"type": "http.response.body", "body": b""})

@@ -18,12 +18,22 @@ from sqlalchemy import Engine, event
 TEXT_AS_BYTES: Final = "text_as_bytes"
 
 
-class TextBytesLoader(Loader):
+class _TextBytesLoader(Loader):
     """psycopg loader of `text` that keeps the bytes (the client encoding is UTF-8)."""
 
     def load(self, data: Buffer) -> bytes:
         """The column's bytes as sent."""
         return bytes(data)
+
+
+class TextViewLoader(Loader):
+    """psycopg loader of `text` that keeps a view of the bytes, not a copy: the view holds
+    the result psycopg received alive (its memory is freed with the last view), so a page's
+    megabyte is not copied once more on its way to the socket (api/page_fast_path.py)."""
+
+    def load(self, data: Buffer) -> memoryview:
+        """A view of the column's bytes as sent."""
+        return memoryview(data)
 
 
 def install(engine: Engine) -> None:
@@ -36,4 +46,4 @@ def _bytes_for_text(
 ) -> None:
     """Register the bytes loader on this statement's cursor only (the connection keeps text)."""
     if context is not None and context.execution_options.get(TEXT_AS_BYTES):
-        cursor.adapters.register_loader("text", TextBytesLoader)
+        cursor.adapters.register_loader("text", _TextBytesLoader)
