@@ -58,6 +58,7 @@ from gis_service.repo import parcel_reads
 from gis_service.repo.parcel_reads import Paging, ParcelQuery
 from gis_service.repo.sql_files import psycopg_sql, sql_file
 from gis_service.repo.text_bytes import TextViewLoader
+from gis_service.rules.levels import RiskThresholds
 from gis_service.rules.stages import CATEGORIES
 from gis_service.settings import Settings
 
@@ -289,23 +290,38 @@ async def _page(pool: TilePool, asked: PlainPage, settings: Settings) -> PageRow
 
 def page_statement(asked: PlainPage, settings: Settings) -> tuple[str, dict[str, Any]]:
     """sql/parcels_page_versioned.sql for the page (psycopg's placeholders) and its values."""
-    features, values = parcel_reads.feature_page_statement(
-        asked.query,
-        on=asked.on,
-        thresholds=settings.thresholds,
-        levels=None,
-        paging=Paging(limit=asked.limit, offset=asked.offset),
-        folded=False,
-        only_if=_NOT_FOLDED,
+    query, paging = asked.query, Paging(limit=asked.limit, offset=asked.offset)
+    used = tuple(name for name in _FILTERS if getattr(query, name) is not None)
+    values = parcel_reads.feature_page_params(
+        query, on=asked.on, thresholds=settings.thresholds, levels=None, paging=paging
     )
-    return _page_sql(features.text), values
+    return _page_sql(used, asked.offset > 0), values
+
+
+# The filters a page may use here, and a stand-in value of each to write its statement with.
+_FILTERS: Final[dict[str, Any]] = {
+    "category": "",
+    "stage": "",
+    "community": "",
+    "bbox": (0.0, 0.0, 0.0, 0.0),
+}
 
 
 @cache
-def _page_sql(features: str) -> str:
-    """The page statement around a Feature page's text (a few: one per set of filters used)."""
+def _page_sql(filters: tuple[str, ...], offset: bool) -> str:
+    """The page statement with these filters, with or without an OFFSET (the text only: it
+    is the same for every value; a few texts in all)."""
+    features, _ = parcel_reads.feature_page_statement(
+        ParcelQuery(**{name: _FILTERS[name] for name in filters}),
+        on=date.min,
+        thresholds=RiskThresholds(),
+        levels=None,
+        paging=Paging(limit=1, offset=1 if offset else 0),
+        folded=False,
+        only_if=_NOT_FOLDED,
+    )
     page = sql_file("parcels_page_versioned")
-    return psycopg_sql(page.format(stamp=sql_file("data_stamp"), features=features))
+    return psycopg_sql(page.format(stamp=sql_file("data_stamp"), features=features.text))
 
 
 @cache

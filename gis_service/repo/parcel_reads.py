@@ -266,7 +266,22 @@ def feature_page_statement(
             tail=_FEATURE_TAIL,
         )
     )
-    params = (
+    return statement, feature_page_params(
+        query, on=on, thresholds=thresholds, levels=levels, paging=paging
+    )
+
+
+def feature_page_params(
+    query: ParcelQuery,
+    *,
+    on: date,
+    thresholds: RiskThresholds,
+    levels: frozenset[str] | None,
+    paging: Paging,
+) -> dict[str, Any]:
+    """The bound values of feature_page_statement (its text depends only on which filters are
+    used, a level filter, an offset and the fold: the page fast path keeps those texts)."""
+    return (
         filter_params(query)
         | {
             "as_of": on,
@@ -277,7 +292,6 @@ def feature_page_statement(
         }
         | threshold_params(thresholds)
     )
-    return statement, params
 
 
 def count_parcels(session: Session, query: ParcelQuery, *, as_of: date | None = None) -> int:
