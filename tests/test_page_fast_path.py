@@ -9,7 +9,9 @@ data."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -214,3 +216,29 @@ def test_a_database_that_is_down_gets_the_routes_503(settings: Settings) -> None
             answer = client.get(url)
             assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
             assert answer.json()["error"] == "database_unavailable"
+
+
+def test_no_free_connection_is_the_busy_503_at_once(settings: Settings) -> None:
+    # One connection of the pool, held below: a page waits db_pool_timeout, then 503.
+    narrow = settings.model_copy(update={"db_max_overflow": 1, "db_pool_timeout": 0.3})
+    with TestClient(create_app(narrow)) as client:
+        assert client.get(PARCELS).status_code == 200  # the pool exists, in the app's loop
+        pool = client.app.state.tile_pool  # type: ignore[attr-defined]
+        held, release = threading.Event(), threading.Event()
+
+        async def hold() -> None:
+            async with pool.connection():
+                held.set()
+                while not release.is_set():
+                    await asyncio.sleep(0.01)
+
+        assert client.portal is not None
+        client.portal.start_task_soon(hold)
+        assert held.wait(5)
+        try:
+            busy = client.get(PARCELS)
+        finally:
+            release.set()
+        assert busy.status_code == 503 and busy.headers["Retry-After"] == "1"
+        assert busy.json()["error"] == "overloaded"
+        assert client.get(PARCELS).status_code == 200

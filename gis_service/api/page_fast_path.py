@@ -3,15 +3,17 @@
 A page of 1,000 Features is one cheap statement since the Features' text is stored
 (migration 0006); what the routes added around it was Python on the cores PostgreSQL needs:
 routing and dependency resolution, hops to worker threads, a SQLAlchemy session (the pool's
-ping, BEGIN, the data's stamp, the page, ROLLBACK). This ASGI layer sits inside the Host
-check, the overload limit, compression, read-after-write stamping and the conditional GET
-(they all still apply) and answers a plain public read of `GET /api/parcels` and `GET
-/ogc/collections/{category}/items` itself: one statement on the worker's tile pool
+ping, BEGIN, the data's stamp, the page, ROLLBACK), then the megabyte joined and buffered by the
+middlewares. This ASGI layer sits inside the Host check and the overload limit (they still
+apply), before the other middlewares, and answers a plain public read of `GET /api/parcels`
+and `GET /ogc/collections/{category}/items` itself: one statement on the worker's tile pool
 (api/tile_pool.py) from the event loop, the data's stamp and the page together
-(sql/parcels_page_versioned.sql), the page's JSON kept as the bytes PostgreSQL sent. It answers
-what the route answers: the same document (links, counts, `timeStamp`), the same ETag (data_etag
-of the same parts, /api/parcels only), `no-cache`, and 304 when If-None-Match holds the tag
-(the stamp alone is read first then, as the route reads it before the page).
+(sql/parcels_page_versioned.sql), the page's JSON sent as a view of the bytes PostgreSQL sent,
+the rest of the document around it. It answers what the route and the middlewares after it
+answer: the same document (links, counts, `timeStamp`), the same ETag (data_etag of the same
+parts, /api/parcels only) and `no-cache`, 304 when If-None-Match holds the tag (the stamp alone
+is read first then, as the route reads it before the page), GZipMiddleware's `Vary` and gzip
+(the same level, so the same bytes); read-after-write stamping has nothing to add (no replica).
 
 It passes everything else on unchanged, so the routes keep every rule and error message:
 - read access: only when reads are public and the request brings no token to check;
@@ -19,8 +21,12 @@ It passes everything else on unchanged, so the routes keep every rule and error 
   routes would refuse (their 422 or 400), HTML asked of the OGC items, the communities;
 - a date before the last change (the fold), an empty page past the last match (its count is
   a second statement), a read replica configured (its routing rules live in the sessions: no
-  pool then), the tests' shared session override, a database error or no free connection in
-  time (the route answers its 503).
+  pool then), the tests' shared session override, a database error (the route answers its
+  503).
+
+One thing is answered here that is not the route's page:
+- no connection of the pool free within `db_pool_timeout`: the 503 with Retry-After the routes
+  answer when their pool has none, at once (issue 10 goal 6: not a second wait in the route).
 
 The statement is short (a page reads the page's rows), so it is not cancelled when the client
 goes: CancelOnDisconnect watches the routes' sessions; here the connection is busy a few
@@ -29,6 +35,7 @@ milliseconds more, then free.
 
 from __future__ import annotations
 
+import logging
 import re
 import zlib
 from dataclasses import dataclass
@@ -45,6 +52,7 @@ from gis_service.api.deps import get_session
 from gis_service.api.errors import ServiceError
 from gis_service.api.http_cache import data_etag, none_match
 from gis_service.api.json_shapes import page_links
+from gis_service.api.overload import busy_response
 from gis_service.api.parcel_filters import ALL_STAGES, DEFAULT_LIMIT, MAX_LIMIT, parse_bbox
 from gis_service.api.routers.ogc_routes import ogc_base
 from gis_service.api.routers.parcel_routes import PAGE_FORMAT
@@ -61,6 +69,8 @@ from gis_service.repo.text_bytes import TextViewLoader
 from gis_service.rules.levels import RiskThresholds
 from gis_service.rules.stages import CATEGORIES
 from gis_service.settings import Settings
+
+log = logging.getLogger("gis_service")
 
 PARCELS: Final = "/api/parcels"
 _ITEMS: Final = re.compile(r"/ogc/collections/(?P<collection>[a-z_]+)/items")
@@ -127,7 +137,12 @@ class PageFastPath:
         asked = plain_page(scope, self.settings) if scope["type"] == "http" else None
         pool = None if asked is None else _pool(scope, self.settings)
         if asked is not None and pool is not None:
-            answer = await self._answer(Request(scope), asked, pool)
+            try:
+                answer = await self._answer(Request(scope), asked, pool)
+            except TimeoutError:  # no free connection in time: the routes' 503, at once
+                log.warning("no free connection for %s %s", scope["method"], scope["path"])
+                await busy_response()(scope, receive, send)
+                return
             if answer is not None:
                 await _send(send, answer)
                 return
@@ -256,19 +271,21 @@ def _pool(scope: Scope, settings: Settings) -> TilePool | None:
 
 
 async def _version(pool: TilePool) -> int | None:
-    """The data's version now (sql/data_stamp.sql), or None after a database error."""
+    """The data's version now (sql/data_stamp.sql), or None after a database error;
+    TimeoutError when no connection frees in time."""
     try:
         async with pool.connection() as conn:
             cursor = await conn.execute(_stamp_sql())
             row = await cursor.fetchone()
-    except (psycopg.Error, TimeoutError):
+    except psycopg.Error:
         return None
     assert row is not None, "the stamp's aggregate has one row"
     return int(row[0])
 
 
 async def _page(pool: TilePool, asked: PlainPage, settings: Settings) -> PageRow | None:
-    """The data's version and the page, or None when folded or after a database error."""
+    """The data's version and the page, or None when folded or after a database error;
+    TimeoutError when no connection frees in time."""
     statement, values = page_statement(asked, settings)
     try:
         async with pool.connection() as conn:
@@ -277,7 +294,7 @@ async def _page(pool: TilePool, asked: PlainPage, settings: Settings) -> PageRow
             cursor.adapters.register_loader("text", TextViewLoader)
             await cursor.execute(statement, values)
             row = await cursor.fetchone()
-    except (psycopg.Error, TimeoutError):
+    except psycopg.Error:
         return None
     assert row is not None, "the stamp's aggregate has one row"
     version, folded, matched, returned, features = row
