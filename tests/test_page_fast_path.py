@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 from gis_service import db
 from gis_service.api import auth
 from gis_service.api.deps import get_session
-from gis_service.api.page_fast_path import PARCELS
+from gis_service.api.page_requests import PARCELS
 from gis_service.main import create_app
 from gis_service.settings import Settings
 from tests.api_helpers import bearer

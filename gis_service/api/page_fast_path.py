@@ -28,81 +28,49 @@ One thing is answered here that is not the route's page:
 - no connection of the pool free within `db_pool_timeout`: the 503 with Retry-After the routes
   answer when their pool has none, at once (issue 10 goal 6: not a second wait in the route).
 
-The statement is short (a page reads the page's rows), so it is not cancelled when the client
-goes: CancelOnDisconnect watches the routes' sessions; here the connection is busy a few
-milliseconds more, then free.
+A client that goes while its page is read has the statement cancelled (issue 10 goal 6), as
+CancelOnDisconnect does for the routes' sessions: psycopg sends PostgreSQL a cancel when the
+task awaiting the statement is cancelled, and the pool closes that connection.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-import re
-import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any, Final
 
 import psycopg
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gis_service.api.deps import get_session
-from gis_service.api.errors import ServiceError
 from gis_service.api.http_cache import data_etag, none_match
 from gis_service.api.json_shapes import page_links
 from gis_service.api.overload import busy_response
-from gis_service.api.parcel_filters import ALL_STAGES, DEFAULT_LIMIT, MAX_LIMIT, parse_bbox
+from gis_service.api.page_http import JSON, Answer, encoded, revalidated, send_answer
+from gis_service.api.page_requests import PlainPage, plain_page
+from gis_service.api.patch_fast_path import replay
 from gis_service.api.routers.ogc_routes import ogc_base
 from gis_service.api.routers.parcel_routes import PAGE_FORMAT
 from gis_service.api.tile_pool import TilePool, app_tile_pool
 from gis_service.ogc import documents as ogc_documents
-from gis_service.ogc.query import ItemsQuery, negotiate_format, parse_items_query
 from gis_service.parcels.features import feature_collection
-from gis_service.parcels.parcel_input import parse_iso_date
 from gis_service.raw_json import RawFeatures, dumps_pieces
 from gis_service.repo import parcel_reads
 from gis_service.repo.parcel_reads import Paging, ParcelQuery
 from gis_service.repo.sql_files import psycopg_sql, sql_file
 from gis_service.repo.text_bytes import TextViewLoader
 from gis_service.rules.levels import RiskThresholds
-from gis_service.rules.stages import CATEGORIES
 from gis_service.settings import Settings
 
 log = logging.getLogger("gis_service")
 
-PARCELS: Final = "/api/parcels"
-_ITEMS: Final = re.compile(r"/ogc/collections/(?P<collection>[a-z_]+)/items")
-# The parameters of /api/parcels taken here (the others: q, level, deadlines, go to the route).
-_PARCEL_PARAMS: Final = frozenset(
-    {"bbox", "limit", "offset", "category", "stage", "community", "as_of"}
-)
-# Whole numbers as the route's int parameters surely read them (other spellings: the route's).
-_LIMIT: Final = re.compile(r"[1-9][0-9]{0,4}")
-_OFFSET: Final = re.compile(r"0|[1-9][0-9]{0,8}")
-_MOST_COMMUNITY: Final = 200  # the route's max_length
 # The page's gate: its rows are read only when the current view holds the date.
 _NOT_FOLDED: Final = "NOT (SELECT folded FROM stamp)"
-JSON: Final = "application/json"  # RawJSONResponse's
-# As main.create_app's GZipMiddleware: its minimum_size and level, and Starlette's size from
-# which it compresses in a worker thread.
-GZIP_MINIMUM: Final = 1024
-GZIP_LEVEL: Final = 6
-GZIP_IN_THREAD: Final = 128 * 1024
-
-
-@dataclass(frozen=True)
-class PlainPage:
-    """A page request this layer may answer: its filters, date and paging; `items`, the OGC
-    items request's parsed query (None for /api/parcels)."""
-
-    query: ParcelQuery
-    on: date
-    limit: int
-    offset: int
-    collection: str | None = None
-    items: ItemsQuery | None = None
 
 
 @dataclass(frozen=True)
@@ -113,16 +81,6 @@ class PageRow:
     number_matched: int | None
     number_returned: int
     features: memoryview
-
-
-@dataclass(frozen=True)
-class Answer:
-    """An answer as the route and the middlewares around it send it: status, headers, and
-    the body's pieces in order (the page's megabyte a view of what PostgreSQL sent)."""
-
-    status: int
-    headers: list[tuple[bytes, bytes]]
-    body: list[bytes | memoryview]
 
 
 class PageFastPath:
@@ -136,17 +94,31 @@ class PageFastPath:
         """A plain page is answered here; any other request goes to the app unchanged."""
         asked = plain_page(scope, self.settings) if scope["type"] == "http" else None
         pool = None if asked is None else _pool(scope, self.settings)
-        if asked is not None and pool is not None:
-            try:
-                answer = await self._answer(Request(scope), asked, pool)
-            except TimeoutError:  # no free connection in time: the routes' 503, at once
-                log.warning("no free connection for %s %s", scope["method"], scope["path"])
-                await busy_response()(scope, receive, send)
-                return
-            if answer is not None:
-                await _send(send, answer)
-                return
-        await self.app(scope, receive, send)
+        if asked is None or pool is None:
+            await self.app(scope, receive, send)
+            return
+        read: list[Message] = []
+        work = asyncio.ensure_future(self._answer(Request(scope), asked, pool))
+        listener = asyncio.ensure_future(_until_gone(receive, read))
+        await asyncio.wait((work, listener), return_when=asyncio.FIRST_COMPLETED)
+        if not work.done():
+            # The client went: psycopg cancels the statement on the server when its task is
+            # cancelled, and the pool closes that connection (CancelOnDisconnect's rule).
+            work.cancel()
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError, psycopg.Error):
+                await work
+            return
+        listener.cancel()
+        try:
+            answer = work.result()
+        except TimeoutError:  # no free connection in time: the routes' 503, at once
+            log.warning("no free connection for %s %s", scope["method"], scope["path"])
+            await busy_response()(scope, replay(read, receive), send)
+            return
+        if answer is None:
+            await self.app(scope, replay(read, receive), send)
+            return
+        await send_answer(send, answer)
 
     async def _answer(self, request: Request, asked: PlainPage, pool: TilePool) -> Answer | None:
         """The route's answer to the page, or None to pass the request on."""
@@ -157,7 +129,7 @@ class PageFastPath:
                 return None
             tag = self._tag(request, asked, version)
             if none_match(held, tag):
-                return Answer(304, _revalidated(tag), [])
+                return Answer(304, revalidated(tag), [])
         row = await _page(pool, asked, self.settings)
         if row is None or row.number_matched is None:
             return None
@@ -169,8 +141,8 @@ class PageFastPath:
                 numberReturned=row.number_returned,
                 links=page_links(request, row.number_matched, asked.limit, asked.offset),
             )
-            head = _revalidated(self._tag(request, asked, row.version))
-            return await _encoded(request, head, JSON, dumps_pieces(document))
+            head = revalidated(self._tag(request, asked, row.version))
+            return await encoded(request, head, JSON, dumps_pieces(document))
         assert asked.items is not None, "an items request carries its query"
         items_url = f"{ogc_base(request)}/collections/{asked.collection}/items"
         document = ogc_documents.items_document(
@@ -181,7 +153,7 @@ class PageFastPath:
             items_url=items_url,
             time_stamp=datetime.now(UTC),
         )
-        return await _encoded(request, [], ogc_documents.GEOJSON, dumps_pieces(document))
+        return await encoded(request, [], ogc_documents.GEOJSON, dumps_pieces(document))
 
     def _tag(self, request: Request, asked: PlainPage, version: int) -> str:
         """The page's ETag, of the very parts parcel_routes.list_parcels digests."""
@@ -192,75 +164,6 @@ class PageFastPath:
         )  # fmt: skip
 
 
-def plain_page(scope: Scope, settings: Settings) -> PlainPage | None:
-    """The page request in the plain form this layer answers, or None to pass it on."""
-    if scope["method"] != "GET" or not settings.public_read:
-        return None
-    path = scope["path"]
-    found = _ITEMS.fullmatch(path)
-    if path != PARCELS and found is None:
-        return None
-    request = Request(scope)
-    if "authorization" in request.headers:  # a token is checked by the routes (401 if bad)
-        return None
-    params = request.query_params.multi_items()
-    try:
-        if found is None:
-            return _parcels_page(params, settings)
-        return _items_page(found["collection"], params, request, settings)
-    except ServiceError:  # the route's 422 or 400, in its words
-        return None
-
-
-def _parcels_page(params: list[tuple[str, str]], settings: Settings) -> PlainPage | None:
-    """/api/parcels with only the parameters taken here, each as the route reads it."""
-    values = dict(params)
-    if len(values) != len(params) or not values.keys() <= _PARCEL_PARAMS:
-        return None
-    limit = values.get("limit", str(DEFAULT_LIMIT))
-    offset = values.get("offset", "0")
-    category, stage = values.get("category"), values.get("stage")
-    community = values.get("community")
-    if (
-        _LIMIT.fullmatch(limit) is None
-        or int(limit) > MAX_LIMIT
-        or _OFFSET.fullmatch(offset) is None
-        or (category is not None and category not in CATEGORIES)
-        or (stage is not None and stage not in ALL_STAGES)
-        or (community is not None and len(community) > _MOST_COMMUNITY)
-    ):
-        return None
-    query = ParcelQuery(
-        category=category,
-        stage=stage,
-        community=community,
-        bbox=parse_bbox(values["bbox"]) if "bbox" in values else None,
-    )
-    as_of = values.get("as_of")
-    on = settings.today_date() if as_of is None else parse_iso_date(as_of, "as_of")
-    return PlainPage(query, on, int(limit), int(offset))
-
-
-def _items_page(
-    collection: str, params: list[tuple[str, str]], request: Request, settings: Settings
-) -> PlainPage | None:
-    """OGC items of a category collection, as GeoJSON, without a risk-level filter."""
-    if collection not in CATEGORIES:  # the communities, or the route's 404
-        return None
-    items = parse_items_query(params, collection)
-    fmt = negotiate_format(dict(params).get("f"), request.headers.get("accept"))
-    if fmt != "json" or "level" in items.filters:
-        return None
-    query = ParcelQuery(
-        category=collection,
-        stage=items.filters.get("stage"),
-        community=items.filters.get("community"),
-        bbox=items.bbox,
-    )
-    on = items.as_of or settings.today_date()
-    return PlainPage(query, on, items.limit, items.offset, collection, items)
-
-
 def _pool(scope: Scope, settings: Settings) -> TilePool | None:
     """The worker's pool, or None: the tests' shared session (reads must see its rows) and a
     read replica's routing rules (no pool then) live in the sessions."""
@@ -268,6 +171,16 @@ def _pool(scope: Scope, settings: Settings) -> TilePool | None:
     if get_session in app.dependency_overrides:
         return None
     return app_tile_pool(app.state, settings)
+
+
+async def _until_gone(receive: Receive, read: list[Message]) -> None:
+    """Return when the client has gone; the messages read are kept for the app (a GET's
+    empty request, then nothing until the disconnect)."""
+    while True:
+        message = await receive()
+        read.append(message)
+        if message["type"] == "http.disconnect":
+            return
 
 
 async def _version(pool: TilePool) -> int | None:
@@ -345,46 +258,3 @@ def _page_sql(filters: tuple[str, ...], offset: bool) -> str:
 def _stamp_sql() -> str:
     """sql/data_stamp.sql in psycopg's form."""
     return psycopg_sql(sql_file("data_stamp"))
-
-
-def _revalidated(tag: str) -> list[tuple[bytes, bytes]]:
-    """The headers the page route sets on its answers (200 and 304)."""
-    return [(b"etag", tag.encode("latin-1")), (b"cache-control", b"no-cache")]
-
-
-async def _encoded(
-    request: Request, head: list[tuple[bytes, bytes]], media_type: str, body: list[Any]
-) -> Answer:
-    """A 200 with the headers of a JSON Response and of the GZipMiddleware after it: Vary from
-    GZIP_MINIMUM bytes on, the body gzipped when the client takes gzip (as the middleware
-    does it: level GZIP_LEVEL, its large bodies in a worker thread)."""
-    size = sum(len(piece) for piece in body)
-    headers = [*head, (b"content-length", b"%d" % size), (b"content-type", media_type.encode())]
-    if size < GZIP_MINIMUM:
-        return Answer(200, headers, body)
-    headers.append((b"vary", b"Accept-Encoding"))
-    if "gzip" not in request.headers.get("accept-encoding", ""):
-        return Answer(200, headers, body)
-    if size >= GZIP_IN_THREAD:
-        packed = await run_in_threadpool(_gzipped, body)
-    else:
-        packed = _gzipped(body)
-    headers[len(head)] = (b"content-length", b"%d" % len(packed))
-    headers.append((b"content-encoding", b"gzip"))
-    return Answer(200, headers, [packed])
-
-
-def _gzipped(body: list[bytes | memoryview]) -> bytes:
-    """The pieces gzipped as one stream (the bytes GZipMiddleware makes of them joined)."""
-    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-    return b"".join([*(compressor.compress(piece) for piece in body), compressor.flush()])
-
-
-async def _send(send: Send, answer: Answer) -> None:
-    """The answer's start and its body, piece by piece (Content-Length counts them all)."""
-    await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
-    last = len(answer.body) - 1
-    for at, piece in enumerate(answer.body):
-        await send({"type": "http.response.body", "body": piece, "more_body": at < last})
-    if not answer.body:
-        await send({"type": "http.response.body", "body": b""})
