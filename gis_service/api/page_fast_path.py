@@ -75,7 +75,8 @@ _NOT_FOLDED: Final = "NOT (SELECT folded FROM stamp)"
 
 @dataclass(frozen=True)
 class PageRow:
-    """What the page statement read: the data's version, and the page (None when folded)."""
+    """What the page statement read: the data's version and the page (number_matched None:
+    an empty page past the last match, whose count the route reads)."""
 
     version: int
     number_matched: int | None
@@ -100,7 +101,12 @@ class PageFastPath:
         read: list[Message] = []
         work = asyncio.ensure_future(self._answer(Request(scope), asked, pool))
         listener = asyncio.ensure_future(_until_gone(receive, read))
-        await asyncio.wait((work, listener), return_when=asyncio.FIRST_COMPLETED)
+        try:
+            await asyncio.wait((work, listener), return_when=asyncio.FIRST_COMPLETED)
+        except BaseException:  # the server stops this request: nothing of it runs on
+            work.cancel()
+            listener.cancel()
+            raise
         if not work.done():
             # The client went: psycopg cancels the statement on the server when its task is
             # cancelled, and the pool closes that connection (CancelOnDisconnect's rule).
