@@ -7,6 +7,7 @@ import time
 import urllib.parse
 from collections.abc import Callable
 
+import pytest
 from conftest import running_server
 from sqlalchemy import Engine, text
 
@@ -31,8 +32,16 @@ def until(condition: Callable[[], bool], seconds: float = 20) -> bool:
     return True
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/parcels?limit=1",  # the page fast path's statement (api/page_fast_path.py)
+        "/ogc/collections/old_compound/items?limit=1",
+        "/api/parcels?limit=1&q=IB",  # the route's session
+    ],
+)
 def test_the_statement_of_a_client_that_went_is_cancelled(
-    settings: Settings, engine: Engine
+    settings: Settings, engine: Engine, path: str
 ) -> None:
     with running_server(settings) as base, engine.connect() as locker, engine.connect() as watch:
         # The read waits behind this lock for as long as the test holds it.
@@ -45,7 +54,7 @@ def test_the_statement_of_a_client_that_went_is_cancelled(
 
         url = urllib.parse.urlsplit(base)
         client = socket.create_connection((url.hostname, url.port))
-        client.sendall(b"GET /api/parcels?limit=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        client.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
         try:
             assert until(lambda: waiting() == 1)
         finally:

@@ -86,7 +86,7 @@ class PatchFastPath:
             if answer is not None:
                 await answer(scope, receive, send)
                 return
-        await self.app(scope, _replay(messages, receive), send)
+        await self.app(scope, replay(messages, receive), send)
 
     def _write(self, scope: Scope, asked: PlainPatch, body: bytes) -> Response | None:
         """The route's write and answer, or None (rolled back) for the route to decide."""
@@ -153,7 +153,7 @@ async def _read_body(receive: Receive, limit: int) -> tuple[list[Message], bytes
             return messages, b"".join(m.get("body", b"") for m in messages)
 
 
-def _replay(messages: list[Message], receive: Receive) -> Receive:
+def replay(messages: list[Message], receive: Receive) -> Receive:
     """A receive that hands out the messages already read, then reads on."""
     pending = _messages(messages, receive)
 

@@ -247,9 +247,16 @@ def feature_page_statement(
     levels: frozenset[str] | None,
     paging: Paging,
     folded: bool,
+    only_if: str | None = None,
 ) -> tuple[TextClause, dict[str, Any]]:
-    """The statement of select_feature_page and its bound values (the bench runs it too)."""
+    """The statement of select_feature_page and its bound values (the bench runs it too).
+
+    `only_if`: an SQL condition the page's rows must also meet (the page fast path's gate,
+    sql/parcels_page_versioned.sql: the current view holds the date).
+    """
     where = where_clause(query)
+    if only_if is not None:
+        where += f" AND {only_if}"
     if levels:
         where += f" AND {_RISK_LEVEL.format(row='p')} = ANY(:levels)"
     statement = text(
@@ -259,7 +266,22 @@ def feature_page_statement(
             tail=_FEATURE_TAIL,
         )
     )
-    params = (
+    return statement, feature_page_params(
+        query, on=on, thresholds=thresholds, levels=levels, paging=paging
+    )
+
+
+def feature_page_params(
+    query: ParcelQuery,
+    *,
+    on: date,
+    thresholds: RiskThresholds,
+    levels: frozenset[str] | None,
+    paging: Paging,
+) -> dict[str, Any]:
+    """The bound values of feature_page_statement (its text depends only on which filters are
+    used, a level filter, an offset and the fold: the page fast path keeps those texts)."""
+    return (
         filter_params(query)
         | {
             "as_of": on,
@@ -270,7 +292,6 @@ def feature_page_statement(
         }
         | threshold_params(thresholds)
     )
-    return statement, params
 
 
 def count_parcels(session: Session, query: ParcelQuery, *, as_of: date | None = None) -> int:
