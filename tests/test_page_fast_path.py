@@ -84,11 +84,14 @@ PAGES = [
     f"{PARCELS}?category=idle_building&stage=idle&limit=2",
     f"{PARCELS}?community=%E5%B4%96%E5%A4%B4&limit=3",  # a community's name, percent-encoded
     f"{PARCELS}?as_of=2099-01-01&limit=4",  # a date after the last change: the current view
+    f"{PARCELS}?as_of=2021-06-30",  # before the last change: the dated states (the fold)
+    f"{PARCELS}?as_of=2021-03-31&bbox={TOWN}&limit=3&offset=2",
     f"{PARCELS}?category=key_project&bbox=0,0,1,1",  # an empty first page
     ITEMS,
     f"{ITEMS}?bbox={TOWN}&limit=3&offset=3",
     f"{ITEMS}?f=json&stage=designing&datetime=2099-01-01",
     f"{ITEMS}?bbox={TOWN}&limit=2&offset=0&f=geojson",
+    f"{ITEMS}?datetime=2021-06-30&limit=4",  # the fold
 ]
 
 
@@ -140,7 +143,6 @@ def test_a_held_tag_gets_the_routes_304(fast: TestClient, routed: TestClient) ->
         (f"{PARCELS}?level=red", {}),
         (f"{PARCELS}?stage=nonsense", {}),
         (f"{PARCELS}?as_of=2021-13-01", {}),
-        (f"{PARCELS}?as_of=2021-06-30", {}),  # before the last change: the fold
         (f"{PARCELS}?offset=100000", {}),  # past the last match: its count is the route's
         (f"{PARCELS}/", {}),  # the router's redirect
         (f"{ITEMS}?bbox=1,2,3", {}),  # the OGC 400

@@ -19,10 +19,13 @@ It passes everything else on unchanged, so the routes keep every rule and error 
 - read access: only when reads are public and the request brings no token to check;
 - a parameter it does not take (q, level, deadlines, kind, ...), one given twice, a value the
   routes would refuse (their 422 or 400), HTML asked of the OGC items, the communities;
-- a date before the last change (the fold), an empty page past the last match (its count is
-  a second statement), a read replica configured (its routing rules live in the sessions: no
-  pool then), the tests' shared session override, a database error (the route answers its
-  503).
+- an empty page past the last match (its count is a second statement), a read replica
+  configured (its routing rules live in the sessions: no pool then), the tests' shared session
+  override, a database error (the route answers its 503).
+
+A date before the last change is answered here too: the statement then reads the page from
+the dated states, as the route's select_feature_page does (issue 10 goal 2: the as-of page
+keeps within 1.5x of today's).
 
 One thing is answered here that is not the route's page:
 - no connection of the pool free within `db_pool_timeout`: the 503 with Retry-After the routes
@@ -69,8 +72,12 @@ from gis_service.settings import Settings
 
 log = logging.getLogger("gis_service")
 
-# The page's gate: its rows are read only when the current view holds the date.
-_NOT_FOLDED: Final = "NOT (SELECT folded FROM stamp)"
+# The pages' gates: the current view's rows are read only when it holds the date, the dated
+# states' only when it does not.
+_GATES: Final[dict[bool, str]] = {
+    False: "NOT (SELECT folded FROM stamp)",
+    True: "(SELECT folded FROM stamp)",
+}
 
 
 @dataclass(frozen=True)
@@ -203,8 +210,8 @@ async def _version(pool: TilePool) -> int | None:
 
 
 async def _page(pool: TilePool, asked: PlainPage, settings: Settings) -> PageRow | None:
-    """The data's version and the page, or None when folded or after a database error;
-    TimeoutError when no connection frees in time."""
+    """The data's version and the page, or None after a database error; TimeoutError when no
+    connection frees in time."""
     statement, values = page_statement(asked, settings)
     try:
         async with pool.connection() as conn:
@@ -216,9 +223,7 @@ async def _page(pool: TilePool, asked: PlainPage, settings: Settings) -> PageRow
     except psycopg.Error:
         return None
     assert row is not None, "the stamp's aggregate has one row"
-    version, folded, matched, returned, features = row
-    if folded:
-        return None
+    version, _folded, matched, returned, features = row
     if matched is None and not asked.offset:  # an empty first page
         matched = 0
     return PageRow(int(version), matched, int(returned), features)
@@ -247,17 +252,21 @@ _FILTERS: Final[dict[str, Any]] = {
 def _page_sql(filters: tuple[str, ...], offset: bool) -> str:
     """The page statement with these filters, with or without an OFFSET (the text only: it
     is the same for every value; a few texts in all)."""
-    features, _ = parcel_reads.feature_page_statement(
-        ParcelQuery(**{name: _FILTERS[name] for name in filters}),
-        on=date.min,
-        thresholds=RiskThresholds(),
-        levels=None,
-        paging=Paging(limit=1, offset=1 if offset else 0),
-        folded=False,
-        only_if=_NOT_FOLDED,
-    )
+    pages = {
+        folded: parcel_reads.feature_page_statement(
+            ParcelQuery(**{name: _FILTERS[name] for name in filters}),
+            on=date.min,
+            thresholds=RiskThresholds(),
+            levels=None,
+            paging=Paging(limit=1, offset=1 if offset else 0),
+            folded=folded,
+            only_if=gate,
+        )[0].text
+        for folded, gate in _GATES.items()
+    }
     page = sql_file("parcels_page_versioned")
-    return psycopg_sql(page.format(stamp=sql_file("data_stamp"), features=features.text))
+    statement = page.format(stamp=sql_file("data_stamp"), current=pages[False], folded=pages[True])
+    return psycopg_sql(statement)
 
 
 @cache
