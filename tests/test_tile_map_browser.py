@@ -47,6 +47,9 @@ def test_map_page_is_small_and_embeds_no_parcel(
     assert len(html.encode()) < 100_000
     assert tab.evaluate("YatouPlanner.current.visibleCodes()") == []  # nothing embedded
     assert any("/api/tiles/" in u and "as_of=2021-06-30" in u for u in rec.requests)
+    # The view's tiles arrive one by one: the first drawn is not yet all of them (CI once
+    # counted 47 here). Waiting fails with a timeout when they never come.
+    tab.wait_for_function("YatouPlanner.current.renderedCodes().length > 100")
     assert len(drawn(tab)) > 100
 
 
