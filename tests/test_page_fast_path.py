@@ -25,7 +25,7 @@ from gis_service.api.deps import get_session
 from gis_service.api.page_requests import PARCELS
 from gis_service.main import create_app
 from gis_service.settings import Settings
-from tests.api_helpers import bearer
+from tests.api_helpers import bearer, patch_stage
 from tests.conftest import free_port
 from tests.test_write_statements import statements_sent
 
@@ -194,13 +194,7 @@ def test_after_an_edit_the_page_has_a_new_tag_and_shows_it(
         before = answered_fast(client, url, PLAIN)
         first = before.json()["features"][0]
         assert first["id"] == "IB-01" and first["properties"]["stage"] != "signed"
-        etag = client.get("/api/parcels/IB-01").headers["ETag"]
-        edit = client.patch(
-            "/api/parcels/IB-01",
-            json={"properties": {"stage": "signed"}},
-            headers=bearer(token) | {"If-Match": etag},
-        )
-        assert edit.status_code == 200, edit.text
+        patch_stage(client, "IB-01", "signed", token)
         held = PLAIN | {"If-None-Match": before.headers["ETag"]}
         after = answered_fast(client, url, held)
         assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]

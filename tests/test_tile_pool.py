@@ -17,7 +17,7 @@ from gis_service.api import auth
 from gis_service.main import create_app
 from gis_service.repo.parcel_tiles import data_version
 from gis_service.settings import Settings
-from tests.api_helpers import bearer
+from tests.api_helpers import patch_stage
 from tests.conftest import free_port
 from tests.test_tile_versions import IMMUTABLE, TOWN, stage_in
 from tests.test_write_statements import statements_sent
@@ -99,13 +99,7 @@ def test_after_an_edit_the_new_version_shows_it_and_the_old_one_is_revalidated(
         before = data_version(reading)
         shown = client.get(f"{TOWN}?v={before}")
         assert shown.headers["Cache-Control"] == IMMUTABLE and stage_in(shown.content) != "signed"
-        etag = client.get("/api/parcels/IB-01").headers["ETag"]
-        edit = client.patch(
-            "/api/parcels/IB-01",
-            json={"properties": {"stage": "signed"}},
-            headers=bearer(token) | {"If-Match": etag},
-        )
-        assert edit.status_code == 200, edit.text
+        patch_stage(client, "IB-01", "signed", token)
         after = data_version(reading)
         assert after > before
         fresh = client.get(f"{TOWN}?v={after}")
