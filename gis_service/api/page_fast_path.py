@@ -50,7 +50,6 @@ import psycopg
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gis_service.api.deps import get_session
 from gis_service.api.http_cache import data_etag, none_match
 from gis_service.api.json_shapes import page_links
 from gis_service.api.overload import busy_response
@@ -59,7 +58,7 @@ from gis_service.api.page_requests import PlainPage, plain_page
 from gis_service.api.patch_fast_path import replay
 from gis_service.api.routers.ogc_routes import ogc_base
 from gis_service.api.routers.parcel_routes import PAGE_FORMAT
-from gis_service.api.tile_pool import TilePool, app_tile_pool
+from gis_service.api.tile_pool import TilePool, request_pool
 from gis_service.ogc import documents as ogc_documents
 from gis_service.parcels.features import feature_collection
 from gis_service.raw_json import RawFeatures, dumps_pieces
@@ -101,7 +100,7 @@ class PageFastPath:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """A plain page is answered here; any other request goes to the app unchanged."""
         asked = plain_page(scope, self.settings) if scope["type"] == "http" else None
-        pool = None if asked is None else _pool(scope, self.settings)
+        pool = None if asked is None else request_pool(scope, self.settings)
         if asked is None or pool is None:
             await self.app(scope, receive, send)
             return
@@ -175,15 +174,6 @@ class PageFastPath:
             PAGE_FORMAT, str(request.url), settings.public_base_url, asked.on, settings.thresholds,
             version,
         )  # fmt: skip
-
-
-def _pool(scope: Scope, settings: Settings) -> TilePool | None:
-    """The worker's pool, or None: the tests' shared session (reads must see its rows) and a
-    read replica's routing rules (no pool then) live in the sessions."""
-    app = scope["app"]
-    if get_session in app.dependency_overrides:
-        return None
-    return app_tile_pool(app.state, settings)
 
 
 async def _until_gone(receive: Receive, read: list[Message]) -> None:

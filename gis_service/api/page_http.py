@@ -12,12 +12,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import Send
 
-from gis_service.api.tile_fast_path import GZIP_LEVEL
+from gis_service.api.compression import GZIP_LEVEL, GZIP_MINIMUM
 
 JSON: Final = "application/json"  # RawJSONResponse's
-# As main.create_app's GZipMiddleware: its minimum_size (its level: GZIP_LEVEL), and
-# Starlette's size from which it compresses in a worker thread.
-GZIP_MINIMUM: Final = 1024
+# Starlette's GZipMiddleware compresses a body from this size on in a worker thread.
 GZIP_IN_THREAD: Final = 128 * 1024
 
 

@@ -36,11 +36,12 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gis_service.api import read_routing
+from gis_service.api.compression import GZIP_LEVEL, GZIP_MINIMUM
 from gis_service.api.database_errors import DATABASE_ERRORS
-from gis_service.api.deps import get_session, scope_session
+from gis_service.api.deps import scope_session
 from gis_service.api.errors import InvalidInput
 from gis_service.api.tile_http import MVT, app_tile_cache, held, tile_headers
-from gis_service.api.tile_pool import app_tile_pool
+from gis_service.api.tile_pool import request_pool
 from gis_service.maps.tile_grid import Tile, TileCache, tile_etag, tile_problem
 from gis_service.parcels.parcel_input import parse_iso_date
 from gis_service.repo import parcel_reads, parcel_tiles
@@ -59,7 +60,6 @@ _ROUTES: Final = (
         frozenset({"as_of", "v"}),
     ),
 )
-GZIP_LEVEL: Final = 6  # as the GZipMiddleware of the other answers
 
 
 @dataclass(frozen=True)
@@ -106,14 +106,7 @@ class TileFastPath:
     ) -> bytes | None:
         """The tile at the asked version (stored under its tag), or None to pass it on: in one
         statement on the worker's tile pool (api/tile_pool.py), else through a session."""
-        app = scope["app"]
-        # The tests' shared session, and a read replica's routing rules (no pool then), live
-        # in the sessions.
-        pool = (
-            None
-            if get_session in app.dependency_overrides
-            else app_tile_pool(app.state, self.settings)
-        )
+        pool = request_pool(scope, self.settings)
         if pool is None:
             return await run_in_threadpool(self._build, scope, asked, tag, cache)
         query = parcel_tiles.versioned_tile_query(asked.category is not None)
@@ -194,7 +187,7 @@ async def _answer(send: Send, headers: Headers, tag: str, body: bytes, cache: Ti
     status = 304 if held(headers.get("if-none-match"), tag) else 200
     if status == 200:
         fields["Content-Type"] = MVT
-        if "gzip" in headers.get("accept-encoding", "") and len(body) >= 1024:
+        if "gzip" in headers.get("accept-encoding", "") and len(body) >= GZIP_MINIMUM:
             body = _gzipped(cache, tag, body)
             fields["Content-Encoding"] = "gzip"
         fields["Content-Length"] = str(len(body))

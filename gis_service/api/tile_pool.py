@@ -1,4 +1,5 @@
-"""A worker's few asynchronous psycopg connections for versioned tile misses (issue 10 goal 3).
+"""A worker's few asynchronous psycopg connections for versioned tile misses (issue 10 goal 3)
+and plain GeoJSON pages (api/page_fast_path.py, goal 1: the same reasons, one statement each).
 
 A miss of the tile fast path (api/tile_fast_path.py) is one statement: the data's stamp and
 the tile together (sql/parcels_tile_versioned.sql). Sent on a plain psycopg connection from
@@ -22,7 +23,9 @@ from typing import Any
 
 import psycopg
 from sqlalchemy import Engine
+from starlette.types import Scope
 
+from gis_service.api.deps import get_session
 from gis_service.db import tile_connections
 from gis_service.settings import Settings
 
@@ -64,6 +67,16 @@ class TilePool:
         return await psycopg.AsyncConnection.connect(
             self.conninfo, autocommit=True, options=self.options
         )
+
+
+def request_pool(scope: Scope, settings: Settings) -> TilePool | None:
+    """The pool a fast path may run a request's statement on, or None when its reads must go
+    through a session: under the tests' shared session (an override of get_session, whose
+    rows they must see) or with a read replica (its routing rules; no pool then)."""
+    app = scope["app"]
+    if get_session in app.dependency_overrides:
+        return None
+    return app_tile_pool(app.state, settings)
 
 
 def app_tile_pool(state: Any, settings: Settings) -> TilePool | None:

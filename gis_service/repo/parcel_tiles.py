@@ -8,7 +8,6 @@ from functools import cache
 from typing import Any, Final
 
 from sqlalchemy import text
-from sqlalchemy.dialects.postgresql import psycopg
 from sqlalchemy.orm import Session
 
 from gis_service.maps.tile_grid import Tile, TileCache
@@ -29,7 +28,7 @@ from gis_service.repo.prepared_query import (
     PreparedQuery,
     prepared_query,
 )
-from gis_service.repo.sql_files import sql_file
+from gis_service.repo.sql_files import psycopg_sql, sql_file
 from gis_service.rules.levels import RiskThresholds
 
 
@@ -89,9 +88,7 @@ def versioned_tile_sql(category: bool) -> str:
     query = ParcelQuery(bbox=(0.0, 0.0, 0.0, 0.0), category="" if category else None)
     tile = sql_file("parcels_tile").format(source="parcel_current", where=where_clause(query))
     filled = sql_file("parcels_tile_versioned").format(stamp=sql_file("data_stamp"), tile=tile)
-    lines = (line for line in filled.splitlines() if not line.lstrip().startswith("--"))
-    dialect = psycopg.dialect()  # type: ignore[no-untyped-call]
-    return str(text("\n".join(lines)).compile(dialect=dialect))
+    return psycopg_sql(filled)
 
 
 # The type of each value of versioned_tile_sql, as what it meets there takes it: the date, the
