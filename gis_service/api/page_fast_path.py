@@ -142,7 +142,7 @@ class PageFastPath:
             tag = self._tag(request, asked, version)
             if none_match(held, tag):
                 return Answer(304, revalidated(tag), [])
-        row = await _page(pool, asked, self.settings)
+        row = await read_page(pool, asked, self.settings)
         if row is None or row.number_matched is None:
             return None
         features = RawFeatures(row.features, row.number_returned)
@@ -199,7 +199,7 @@ async def _version(pool: TilePool) -> int | None:
     return int(row[0])
 
 
-async def _page(pool: TilePool, asked: PlainPage, settings: Settings) -> PageRow | None:
+async def read_page(pool: TilePool, asked: PlainPage, settings: Settings) -> PageRow | None:
     """The data's version and the page, or None after a database error; TimeoutError when no
     connection frees in time."""
     statement, values = page_statement(asked, settings)

@@ -89,10 +89,16 @@ def app_tile_pool(state: Any, settings: Settings) -> TilePool | None:
     if size == 0:
         return None
     engine: Engine = state.engine
+    pool = state.tile_pool = new_tile_pool(engine, settings, size)
+    return pool
+
+
+def new_tile_pool(engine: Engine, settings: Settings, size: int) -> TilePool:
+    """A pool of `size` connections to the engine's database, set up as the module says
+    (also what bench/bench_page_ceiling.py reads the page with, without HTTP)."""
     conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     options = (
         f"-c statement_timeout={settings.db_statement_timeout_ms}"
         " -c max_parallel_workers_per_gather=0"
     )
-    pool = state.tile_pool = TilePool(conninfo, size, settings.db_pool_timeout, options)
-    return pool
+    return TilePool(conninfo, size, settings.db_pool_timeout, options)
