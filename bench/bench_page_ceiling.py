@@ -12,7 +12,7 @@ an asyncio psycopg connection, then writes the bytes to the client
   libpq from C, as bench_city.py's baseline;
 - the service's read alone: `page_fast_path.read_page` on the service's own pool
   (`tile_pool.new_tile_pool`), N pages in flight on one event loop, no HTTP;
-- the service: `gis-service serve` with 2 workers under wrk.
+- the service: `gis-service serve` with 2 workers (`--workers`) under wrk.
 
 If the middle row alone stays under 0.8x pgbench, the service (which also sends the megabyte
 on to its client) cannot reach goal 1's 0.8x on this machine whatever its HTTP side does. CPU
@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=8.0, help="per measurement")
     parser.add_argument("--clients", type=int, default=8, help="pages in flight")
     parser.add_argument("--rounds", type=int, default=2, help="the three readers, in turn")
+    parser.add_argument("--workers", type=int, default=2, help="the service's processes")
     args = parser.parse_args(argv)
     settings = city(args.database, args.parcels, reuse=args.reuse)
     box = bbox_around(args.parcels // 2, 32)
@@ -73,7 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     url_bbox = ",".join(f"{v:.6f}" for v in box)
     rows: list[tuple[str, int, float, CpuUse]] = []
     whole = max(1, round(args.seconds))  # pgbench and wrk run whole seconds
-    with serving(settings, 2) as base:
+    with serving(settings, args.workers) as base:
         url = f"{base}/api/parcels?bbox={url_bbox}&limit=1000"
         http_load(url, 2, 1)  # warm: each worker's pool connects and prepares
         for _ in range(args.rounds):
