@@ -5,7 +5,8 @@ processes' and the load client's, so that a bench can say where a request's cost
 - postgres: the run time of every `postgres` process (/proc/PID/task/*/schedstat, exact to the
   nanosecond, not tick-sampled), read every 0.2 s so that backends that end within the run
   (pgbench's) count up to their last reading;
-- client: this process and the children it waited for (wrk, pgbench, an in-process reader).
+- client: this process and the children it waited for (wrk, pgbench, an in-process reader),
+  less the sampling thread's own CPU.
 
 Whatever is left of the machine's (a server's workers, the kernel's network work) is printed
 by the caller as the difference.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import os
 import resource
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,10 +43,12 @@ def cpu_use() -> Iterator[CpuUse]:
     first = _postgres_times()
     last = dict(first)
     stop = threading.Event()
+    own = [0.0]  # the sampler's own CPU, not the client's
 
     def sample() -> None:
         while not stop.wait(0.2):
             last.update(_postgres_times())
+        own[0] = time.thread_time()
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -55,7 +59,7 @@ def cpu_use() -> Iterator[CpuUse]:
         sampler.join()
         last.update(_postgres_times())
         used.machine = _machine_busy() - machine
-        used.client = _own_and_children() - client
+        used.client = _own_and_children() - client - own[0]
         used.postgres = sum(seconds - first.get(pid, 0.0) for pid, seconds in last.items())
 
 
