@@ -12,7 +12,9 @@ an asyncio psycopg connection, then writes the bytes to the client
   libpq from C, as bench_city.py's baseline;
 - the service's read alone: `page_fast_path.read_page` on the service's own pool
   (`tile_pool.new_tile_pool`), N pages in flight on one event loop, no HTTP;
-- the service: `gis-service serve` with 2 workers (`--workers`) under wrk.
+- the service: `gis-service serve` with 2 workers (`--workers`) under wrk;
+- the issue's "minimal FastAPI + psycopg (JSON built in the DB)": bench/minimal_page_app.py,
+  one route running the same statement, under uvicorn with as many workers, under wrk.
 
 If the middle row alone stays under 0.8x pgbench, the service (which also sends the megabyte
 on to its client) cannot reach goal 1's 0.8x on this machine whatever its HTTP side does. CPU
@@ -26,10 +28,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import time
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -37,11 +41,11 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_city import pgbench, serving  # noqa: E402
+from bench_city import free_port, pgbench, process, serving  # noqa: E402
 from bench_db import city  # noqa: E402
 from city_data import bbox_around  # noqa: E402
 from cpu_use import CpuUse, cpu_use  # noqa: E402
-from load import http_load  # noqa: E402
+from load import http_load, wait_for  # noqa: E402
 
 from gis_service import db  # noqa: E402
 from gis_service.api.page_fast_path import page_statement, read_page  # noqa: E402
@@ -54,6 +58,7 @@ T = TypeVar("T")
 PGBENCH = "pgbench, the page statement"
 READER = "the service's read alone (psycopg, asyncio, no HTTP)"
 SERVICE = "the service, /api/parcels (wrk)"
+MINIMAL = "a minimal FastAPI + psycopg app, the same statement (wrk)"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -74,9 +79,10 @@ def main(argv: list[str] | None = None) -> None:
     url_bbox = ",".join(f"{v:.6f}" for v in box)
     rows: list[tuple[str, int, float, CpuUse]] = []
     whole = max(1, round(args.seconds))  # pgbench and wrk run whole seconds
-    with serving(settings, args.workers) as base:
+    with serving(settings, args.workers) as base, minimal_app(settings, statement, args) as bare:
         url = f"{base}/api/parcels?bbox={url_bbox}&limit=1000"
         http_load(url, 2, 1)  # warm: each worker's pool connects and prepares
+        http_load(bare, 2, 1)
         for _ in range(args.rounds):
             with cpu_use() as used:
                 tps = pgbench(settings, statement, args.clients, args.seconds).per_second
@@ -87,7 +93,29 @@ def main(argv: list[str] | None = None) -> None:
             with cpu_use() as used:
                 served = http_load(url, args.clients, args.seconds).per_second
             rows.append((SERVICE, round(served * whole), served, used))
+            with cpu_use() as used:
+                served = http_load(bare, args.clients, args.seconds).per_second
+            rows.append((MINIMAL, round(served * whole), served, used))
     report(rows, args.clients)
+
+
+@contextmanager
+def minimal_app(settings: Settings, statement: str, args: argparse.Namespace) -> Iterator[str]:
+    """bench/minimal_page_app.py under uvicorn, as many workers as the service; its page URL."""
+    port = free_port()
+    dsn = db.make_engine(settings).url.set(drivername="postgresql")
+    env = dict(os.environ) | {
+        "MINIMAL_PAGE_SQL": statement,
+        "MINIMAL_DSN": dsn.render_as_string(hide_password=False),
+        "MINIMAL_CONNECTIONS": str(args.clients),
+    }
+    command = [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(__file__).parent),
+               "minimal_page_app:app", "--port", str(port), "--workers", str(args.workers),
+               "--log-level", "warning", "--no-access-log"]  # fmt: skip
+    with process(command, env):
+        base = f"http://127.0.0.1:{port}"
+        wait_for(f"{base}/docs", timeout=60)
+        yield f"{base}/page"
 
 
 def bound_statement(settings: Settings, asked: PlainPage) -> str:
@@ -143,9 +171,9 @@ def report(rows: list[tuple[str, int, float, CpuUse]], clients: int) -> None:
               f"client {client:.2f}, rest {machine - postgres - client:.2f}")  # fmt: skip
     median = {
         label: statistics.median(r[2] for r in rows if r[0] == label)
-        for label in (PGBENCH, READER, SERVICE)
+        for label in (PGBENCH, READER, SERVICE, MINIMAL)
     }
-    for label in (READER, SERVICE):
+    for label in (READER, SERVICE, MINIMAL):
         ratio = median[label] / median[PGBENCH] if median[PGBENCH] else float("nan")
         print(f"  ratio {label} / pgbench: {ratio:.2f} (goal 1: service >= 0.8)")
 

@@ -13,6 +13,7 @@ READERS = (
     "pgbench, the page statement",
     "the service's read alone (psycopg, asyncio, no HTTP)",
     "the service, /api/parcels (wrk)",
+    "a minimal FastAPI + psycopg app, the same statement (wrk)",
 )
 
 
@@ -28,4 +29,4 @@ def test_page_ceiling_bench_tiny_form_reads_with_each_reader() -> None:
         assert found, f"{reader!r} missing from:\n{done.stdout}"
         per_second, machine, postgres, _client = (float(v) for v in found.groups())
         assert per_second > 0 and machine > 0 and postgres > 0, found.group(0)
-    assert done.stdout.count("  ratio ") == 2, done.stdout
+    assert done.stdout.count("  ratio ") == 3, done.stdout
