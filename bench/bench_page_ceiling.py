@@ -1,12 +1,12 @@
 """Goal 1's ceiling (issue 10): the page read by pgbench, by the service's own read without HTTP,
-and through the service, each with the machine's CPU a page.
+through the service and through a minimal FastAPI app, each with the machine's CPU a page.
 
     python bench/bench_page_ceiling.py [--parcels 100000] [--database yatou_city] [--reuse]
-                                       [--seconds 8] [--clients 8] [--rounds 2]
+                                       [--seconds 8] [--clients 8] [--rounds 2] [--workers 2]
 
 `/api/parcels` answers a bbox page with one statement (sql/parcels_page_versioned.sql) read on
 an asyncio psycopg connection, then writes the bytes to the client
-(gis_service/api/page_fast_path.py). Three readers of that statement, side by side:
+(gis_service/api/page_fast_path.py). Four readers of that statement, in turn:
 
 - pgbench: the statement with its values written in (psycopg's client-side binding), read by
   libpq from C, as bench_city.py's baseline;
@@ -16,10 +16,10 @@ an asyncio psycopg connection, then writes the bytes to the client
 - the issue's "minimal FastAPI + psycopg (JSON built in the DB)": bench/minimal_page_app.py,
   one route running the same statement, under uvicorn with as many workers, under wrk.
 
-If the middle row alone stays under 0.8x pgbench, the service (which also sends the megabyte
+If the second alone stays under 0.8x pgbench, the service (which also sends the megabyte
 on to its client) cannot reach goal 1's 0.8x on this machine whatever its HTTP side does. CPU
 comes from /proc (bench/cpu_use.py): the machine's, PostgreSQL's processes' and the load
-client's (for the middle row, this process: the reader itself); "rest" is the difference (the
+client's (for the second, this process: the reader itself); "rest" is the difference (the
 service's workers, the kernel's loopback work). No figure is asserted; `--parcels 300
 --seconds 1 --rounds 1` is the tiny form the test suite runs.
 """
@@ -62,14 +62,14 @@ MINIMAL = "a minimal FastAPI + psycopg app, the same statement (wrk)"
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Measure the three readers `--rounds` times, then print their figures and ratios."""
+    """Measure the four readers `--rounds` times, then print their figures and ratios."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--parcels", type=int, default=100_000)
     parser.add_argument("--database", default="yatou_city")
     parser.add_argument("--reuse", action="store_true", help="keep a database of that size")
     parser.add_argument("--seconds", type=float, default=8.0, help="per measurement")
     parser.add_argument("--clients", type=int, default=8, help="pages in flight")
-    parser.add_argument("--rounds", type=int, default=2, help="the three readers, in turn")
+    parser.add_argument("--rounds", type=int, default=2, help="the four readers, in turn")
     parser.add_argument("--workers", type=int, default=2, help="the service's processes")
     args = parser.parse_args(argv)
     settings = city(args.database, args.parcels, reuse=args.reuse)
