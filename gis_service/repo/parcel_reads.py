@@ -46,7 +46,12 @@ _FILTERS: Final[dict[str, str]] = {
     " OR strpos(lower(coalesce(p.note, '')), lower(:q)) > 0)",
     "deadline_from": "p.deadline >= :deadline_from",
     "deadline_to": "p.deadline <= :deadline_to",
-    "bbox": "p.geom && ST_MakeEnvelope(:minlon, :minlat, :maxlon, :maxlat, 4326)",
+    # `OR p.id < 0` is never true (ids count from 1); it is there for the plan. psycopg prepares
+    # a statement from its sixth run and PostgreSQL then keeps one generic plan, which cannot
+    # see the envelope: it estimates 10 rows and reads them by a plain GiST index scan, one heap
+    # fetch per row in the index's order. A bbox page of 1,000 costs ~0.3-1 ms less read as a
+    # bitmap (docs/benchmarks.md, run 11), and the OR of two indexes is only a bitmap's to do.
+    "bbox": "(p.geom && ST_MakeEnvelope(:minlon, :minlat, :maxlon, :maxlat, 4326) OR p.id < 0)",
 }
 
 # The latest update event of each row of `row` (up to the date when `until` says so): reads
