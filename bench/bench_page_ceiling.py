@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import psycopg
+from sqlalchemy import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -75,11 +76,13 @@ def main(argv: list[str] | None = None) -> None:
     settings = city(args.database, args.parcels, reuse=args.reuse)
     box = bbox_around(args.parcels // 2, 32)
     asked = PlainPage(query=ParcelQuery(bbox=box), on=settings.today_date(), limit=1000, offset=0)
-    statement = bound_statement(settings, asked)
+    engine = db.make_engine(settings)
+    dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    statement = bound_statement(dsn, settings, asked)
     url_bbox = ",".join(f"{v:.6f}" for v in box)
     rows: list[tuple[str, int, float, CpuUse]] = []
     whole = max(1, round(args.seconds))  # pgbench and wrk run whole seconds
-    with serving(settings, args.workers) as base, minimal_app(settings, statement, args) as bare:
+    with serving(settings, args.workers) as base, minimal_app(dsn, statement, args) as bare:
         url = f"{base}/api/parcels?bbox={url_bbox}&limit=1000"
         http_load(url, 2, 1)  # warm: each worker's pool connects and prepares
         http_load(bare, 2, 1)
@@ -88,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
                 tps = pgbench(settings, statement, args.clients, args.seconds).per_second
             rows.append((PGBENCH, round(tps * whole), tps, used))
             with cpu_use() as used:
-                pages, per_second = run_loop(read_pages(settings, asked, args))
+                pages, per_second = run_loop(read_pages(engine, settings, asked, args))
             rows.append((READER, pages, per_second, used))
             with cpu_use() as used:
                 served = http_load(url, args.clients, args.seconds).per_second
@@ -96,17 +99,17 @@ def main(argv: list[str] | None = None) -> None:
             with cpu_use() as used:
                 served = http_load(bare, args.clients, args.seconds).per_second
             rows.append((MINIMAL, round(served * whole), served, used))
+    engine.dispose()
     report(rows, args.clients)
 
 
 @contextmanager
-def minimal_app(settings: Settings, statement: str, args: argparse.Namespace) -> Iterator[str]:
+def minimal_app(dsn: str, statement: str, args: argparse.Namespace) -> Iterator[str]:
     """bench/minimal_page_app.py under uvicorn, as many workers as the service; its page URL."""
     port = free_port()
-    dsn = db.make_engine(settings).url.set(drivername="postgresql")
     env = dict(os.environ) | {
         "MINIMAL_PAGE_SQL": statement,
-        "MINIMAL_DSN": dsn.render_as_string(hide_password=False),
+        "MINIMAL_DSN": dsn,
         "MINIMAL_CONNECTIONS": str(args.clients),
     }
     command = [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(__file__).parent),
@@ -118,19 +121,18 @@ def minimal_app(settings: Settings, statement: str, args: argparse.Namespace) ->
         yield f"{base}/page"
 
 
-def bound_statement(settings: Settings, asked: PlainPage) -> str:
+def bound_statement(dsn: str, settings: Settings, asked: PlainPage) -> str:
     """The fast path's statement for the page with its values written in, for pgbench."""
     sql, values = page_statement(asked, settings)
-    conninfo = db.make_engine(settings).url.set(drivername="postgresql")
-    with psycopg.connect(conninfo.render_as_string(hide_password=False)) as conn:
+    with psycopg.connect(dsn) as conn:
         return psycopg.ClientCursor(conn).mogrify(sql, values)
 
 
 async def read_pages(
-    settings: Settings, asked: PlainPage, args: argparse.Namespace
+    engine: Engine, settings: Settings, asked: PlainPage, args: argparse.Namespace
 ) -> tuple[int, float]:
     """Pages read back to back by `clients` tasks on one pool for `seconds`: (pages, per s)."""
-    pool = new_tile_pool(db.make_engine(settings), settings, args.clients)
+    pool = new_tile_pool(engine, settings, args.clients)
     for _ in range(6):  # connect, and let psycopg prepare the statement on each connection
         await asyncio.gather(*(read_page(pool, asked, settings) for _ in range(args.clients)))
     pages = 0

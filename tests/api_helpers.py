@@ -9,9 +9,10 @@ from typing import Any
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from gis_service import db
 from gis_service.api import auth
 from gis_service.api.deps import get_session
 from gis_service.main import create_app
@@ -46,6 +47,18 @@ def feature(code: str | None = "IB-T1", **properties: Any) -> dict[str, Any]:
 def bearer(token: str) -> dict[str, str]:
     """The Authorization header of a token."""
     return {"Authorization": f"Bearer {token}"}
+
+
+def app_engine(client: TestClient) -> Engine:
+    """The SQLAlchemy engine of a test client's app (its routes' sessions)."""
+    engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
+    return engine
+
+
+def committed_token(engine: Engine, name: str, role: str = "investment") -> str:
+    """A new user's token, committed: for tests whose app reads through connections of its own."""
+    with db.transaction(engine) as writing:
+        return auth.create_user(writing, name=name, role=role)[1]
 
 
 def patch_stage(client: TestClient, code: str, stage: str, token: str) -> None:

@@ -19,13 +19,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from gis_service import db
-from gis_service.api import auth
 from gis_service.api.deps import get_session
 from gis_service.api.page_requests import PARCELS
 from gis_service.main import create_app
 from gis_service.settings import Settings
-from tests.api_helpers import bearer, patch_stage
+from tests.api_helpers import app_engine, bearer, committed_token, patch_stage
 from tests.conftest import free_port
 from tests.test_write_statements import statements_sent
 
@@ -48,12 +46,6 @@ def routed(settings: Settings) -> Iterator[TestClient]:
     app.dependency_overrides[get_session] = get_session
     with TestClient(app) as client:
         yield client
-
-
-def app_engine(client: TestClient) -> Engine:
-    """The app's SQLAlchemy engine (the routes' sessions)."""
-    engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
-    return engine
 
 
 def without_time(body: bytes) -> bytes:
@@ -179,8 +171,7 @@ def test_a_token_and_a_private_service_go_to_the_routes(
     io_database: tuple[Settings, Engine],
 ) -> None:
     settings, engine = io_database
-    with db.transaction(engine) as writing:
-        token = auth.create_user(writing, name="page-reader", role="investment")[1]
+    token = committed_token(engine, "page-reader")
     with TestClient(create_app(settings)) as client:
         with statements_sent(app_engine(client)) as sent:
             read = client.get(f"{PARCELS}?limit=2", headers=PLAIN | bearer(token))
@@ -197,8 +188,7 @@ def test_after_an_edit_the_page_has_a_new_tag_and_shows_it(
     io_database: tuple[Settings, Engine],
 ) -> None:
     settings, engine = io_database
-    with db.transaction(engine) as writing:
-        token = auth.create_user(writing, name="page-editor", role="investment")[1]
+    token = committed_token(engine, "page-editor")
     url = f"{PARCELS}?category=idle_building&limit=3"
     with TestClient(create_app(settings)) as client:
         before = answered_fast(client, url, PLAIN)

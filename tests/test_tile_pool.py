@@ -13,11 +13,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from gis_service import db
-from gis_service.api import auth
 from gis_service.main import create_app
 from gis_service.repo.parcel_tiles import data_version
 from gis_service.settings import Settings
-from tests.api_helpers import patch_stage
+from tests.api_helpers import app_engine, committed_token, patch_stage
 from tests.conftest import free_port
 from tests.test_tile_versions import IMMUTABLE, TOWN, stage_in
 from tests.test_write_statements import statements_sent
@@ -28,12 +27,6 @@ def pooled(settings: Settings) -> Iterator[TestClient]:
     """A client of the app on the sample database, with no session override."""
     with TestClient(create_app(settings)) as client:
         yield client
-
-
-def app_engine(client: TestClient) -> Engine:
-    """The app's SQLAlchemy engine (the session path's)."""
-    engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
-    return engine
 
 
 @pytest.mark.parametrize("query", ["", "&category=idle_building", "&as_of=2099-01-01"])
@@ -93,8 +86,7 @@ def test_after_an_edit_the_new_version_shows_it_and_the_old_one_is_revalidated(
     io_database: tuple[Settings, Engine],
 ) -> None:
     settings, engine = io_database
-    with db.transaction(engine) as writing:
-        token = auth.create_user(writing, name="pool-editor", role="investment")[1]
+    token = committed_token(engine, "pool-editor")
     with TestClient(create_app(settings)) as client, db.transaction(engine) as reading:
         before = data_version(reading)
         shown = client.get(f"{TOWN}?v={before}")
